@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, the tests and the benchmarks need, and nothing else.
+# Package installs must not start daemons: Debian's rpcbind would take port 111 from our portmapd.
+# A policy-rc.d answering 101 ("action forbidden") makes invoke-rc.d/deb-systemd-invoke skip the
+# start; we put one in place only for the duration of the install and restore what was there.
+set -euo pipefail
+
+BUILD_PACKAGES=(
+  cmake g++ make pkg-config ninja-build
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libcli11-dev libgtest-dev libgmock-dev googletest
+  clang-format
+)
+CLIENT_PACKAGES=(
+  libnfs-dev libnfs-utils  # libnfs clients (nfs-ls, nfs-cp) and the library for benchmarks
+  rpcbind                  # rpcinfo, and Debian's rpcbind as the benchmark's reference
+  nfs-common               # showmount
+  iproute2                 # network namespaces for tests and benchmarks
+  procps                   # ps/pgrep used by scripts
+)
+
+missing=()
+for p in "${BUILD_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+
+policy=/usr/sbin/policy-rc.d
+backup=
+if [[ -e $policy ]]; then
+  backup=$(mktemp)
+  $SUDO cp -p "$policy" "$backup"
+fi
+restore_policy() {
+  if [[ -n $backup ]]; then
+    $SUDO cp -p "$backup" "$policy"
+    rm -f "$backup"
+  else
+    $SUDO rm -f "$policy"
+  fi
+}
+trap restore_policy EXIT
+printf '#!/bin/sh\n# installed by install-deps.sh: no daemon starts during the install\nexit 101\n' |
+  $SUDO tee "$policy" >/dev/null
+$SUDO chmod 755 "$policy"
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

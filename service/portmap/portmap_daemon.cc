@@ -1,0 +1,167 @@
+#include "service/portmap/portmap_daemon.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/control/control_server.h"
+#include "common/control/daemon_status.h"
+#include "common/rpc/dispatcher.h"
+#include "common/rpc/program_names.h"
+#include "common/rpc/rpc_server.h"
+#include "common/rpc/socket_io.h"
+#include "common/util/atomic_file.h"
+#include "common/util/logging.h"
+#include "common/util/signals.h"
+#include "service/portmap/local_port_probe.h"
+#include "service/portmap/portmap_service.h"
+#include "service/portmap/registration_store.h"
+
+namespace nfsuite::portmap {
+namespace {
+
+constexpr char kWarmStartFile[] = "portmapd.registrations";
+
+absl::StatusOr<rpc::ServerOptions> ServerOptionsFor(const PortmapdConfig& config) {
+  rpc::ServerOptions options;
+  for (const std::string& host : config.listen_addresses) {
+    absl::StatusOr<rpc::SocketAddress> address = rpc::SocketAddress::Parse(host, config.port);
+    if (!address.ok()) return address.status();
+    options.listeners.push_back({rpc::Transport::kTcp, *address});
+    options.listeners.push_back({rpc::Transport::kUdp, *address});
+  }
+  options.max_record_size = config.max_record_size;
+  options.max_connections = config.max_connections;
+  options.idle_timeout = config.idle_timeout;
+  options.worker_threads = config.worker_threads;
+  return options;
+}
+
+// Registrations from the last run; a damaged file is set aside, never fatal.
+std::vector<Registration> LoadWarmStart(const std::string& path) {
+  absl::StatusOr<std::vector<Registration>> loaded = LoadRegistrations(path);
+  if (loaded.ok()) return *loaded;
+  const std::string aside = path + ".damaged";
+  std::error_code ignored;
+  std::filesystem::rename(path, aside, ignored);
+  Logf(LogLevel::kWarning, "ignoring warm-start file (%s); moved it to %s",
+       loaded.status().message(), aside);
+  return {};
+}
+
+void DescribeStatus(const rpc::RpcServer& server, const RegistrationTable& table,
+                    control::v1::DaemonStatus& status) {
+  for (const rpc::RpcServer::BoundListener& listener : server.listeners()) {
+    control::v1::ListenAddress* out = status.add_listeners();
+    out->set_netid(listener.address.NetId(listener.transport));
+    out->set_address(listener.address.HostString());
+    out->set_port(listener.address.port());
+  }
+  for (const Registration& entry : table.Snapshot()) {
+    control::v1::Registration* out = status.add_registrations();
+    out->set_program(entry.program);
+    out->set_version(entry.version);
+    out->set_netid(entry.netid);
+    out->set_address(entry.address);
+    out->set_owner(entry.owner);
+    out->set_program_name(std::string(rpc::ProgramName(entry.program)));
+  }
+}
+
+}  // namespace
+
+absl::Status RunPortmapd(const PortmapdConfig& config) {
+  BlockDaemonSignals();
+  SetLogIdentity("portmapd");
+  LogLevel level;
+  if (!ParseLogLevel(config.log_level, &level)) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown log level '", config.log_level, "'"));
+  }
+  SetLogLevel(level);
+  rpc::RaiseOpenFileLimit();
+  if (absl::Status made = MakeDirectories(config.state_dir, 0700); !made.ok()) return made;
+
+  const std::string warm_start_path = absl::StrCat(config.state_dir, "/", kWarmStartFile);
+  RegistrationTable table([&warm_start_path](const std::vector<Registration>& snapshot) {
+    if (absl::Status saved = SaveRegistrations(warm_start_path, snapshot); !saved.ok()) {
+      Logf(LogLevel::kError, "registrations not saved: %s", saved.message());
+    }
+  });
+  if (config.warm_start) {
+    for (const Registration& entry : LoadWarmStart(warm_start_path)) table.Set(entry);
+  }
+
+  rpc::DuplicateRequestCache reply_cache({});
+  rpc::Dispatcher dispatcher(&reply_cache);
+  PortmapService service(table, {});
+  for (rpc::ProgramVersion& program : service.Programs()) dispatcher.Register(std::move(program));
+
+  absl::StatusOr<rpc::ServerOptions> options = ServerOptionsFor(config);
+  if (!options.ok()) return options.status();
+  rpc::RpcServer server(*options, dispatcher);
+  if (absl::Status started = server.Start(); !started.ok()) {
+    if (absl::IsAlreadyExists(started)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(started.message(),
+                       " — another portmapper (Debian's rpcbind?) holds the port; stop it "
+                       "(systemctl stop rpcbind.socket rpcbind) or choose --port"));
+    }
+    return started;
+  }
+
+  // portmapd lists itself, as rpcbind does, so `rpcinfo -p` and GETADDR find versions 2 to 4.
+  for (const rpc::RpcServer::BoundListener& listener : server.listeners()) {
+    for (uint32_t version :
+         {rpc::portmap::kRpcbVersion4, rpc::portmap::kRpcbVersion3, rpc::portmap::kPmapVersion}) {
+      Registration own{rpc::portmap::kProgram,
+                       version,
+                       listener.address.NetId(listener.transport),
+                       listener.address.UniversalAddress(),
+                       "superuser",
+                       true};
+      table.Set(own);
+    }
+  }
+
+  LocalPortProbe probe;
+  auto prune = [&] {
+    probe.Refresh();
+    if (size_t removed = table.Prune([&](const Registration& r) { return probe.IsAlive(r); })) {
+      Logf(LogLevel::kInfo, "removed %zu registration(s) of services that are gone", removed);
+    }
+  };
+  prune();  // daemons that died while portmapd was down
+
+  control::DaemonControlService control_service(
+      "portmapd", config.state_dir,
+      [&](control::v1::DaemonStatus& status) { DescribeStatus(server, table, status); });
+  absl::StatusOr<std::unique_ptr<control::ControlServer>> control_server =
+      control::ControlServer::Start(control::ControlSocketPath(config.run_dir, "portmapd"),
+                                    {&control_service});
+  if (!control_server.ok()) {
+    server.Stop();
+    return control_server.status();
+  }
+  Logf(LogLevel::kInfo, "portmapd %s ready", NFSUITE_VERSION);
+
+  for (;;) {
+    std::optional<int> signal_number = WaitForDaemonSignal(config.prune_interval);
+    if (!signal_number.has_value()) {
+      prune();
+      continue;
+    }
+    if (*signal_number == SIGHUP) {
+      Logf(LogLevel::kInfo, "SIGHUP: portmapd has no configuration to reload");
+      continue;
+    }
+    Logf(LogLevel::kInfo, "stopping on signal %d", *signal_number);
+    break;
+  }
+  control_server->reset();
+  server.Stop();
+  return absl::OkStatus();
+}
+
+}  // namespace nfsuite::portmap
