@@ -1,5 +1,7 @@
 #include "common/rpc/duplicate_request_cache.h"
 
+#include <algorithm>
+
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
 
@@ -18,8 +20,14 @@ uint64_t DuplicateRequestCache::Checksum(absl::Span<const uint8_t> arguments) {
 
 void DuplicateRequestCache::EvictIfFull() {
   while (entries_.size() >= options_.max_entries && !oldest_first_.empty()) {
-    entries_.erase(oldest_first_.front());
-    oldest_first_.pop_front();
+    // The oldest finished entry goes first: evicting a call still running would let its
+    // retransmission run it a second time. In-progress entries are few (bounded by the calls
+    // in flight), so the scan is short; when all are in progress the oldest goes anyway.
+    auto victim = std::find_if(oldest_first_.begin(), oldest_first_.end(),
+                               [&](const Key& key) { return entries_.at(key).reply != nullptr; });
+    if (victim == oldest_first_.end()) victim = oldest_first_.begin();
+    entries_.erase(*victim);
+    oldest_first_.erase(victim);
   }
 }
 

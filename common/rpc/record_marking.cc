@@ -8,7 +8,8 @@
 namespace nfsuite::rpc {
 namespace {
 
-// Fragments with at least this much left are read straight into the record buffer.
+// Records that hold this much, in fragments with this much left, are read straight into the
+// record buffer.
 constexpr size_t kDirectReadThreshold = 16 * 1024;
 // The record buffer grows by at most this much per read, so memory tracks received bytes.
 constexpr size_t kMaxDirectChunk = 1024 * 1024;
@@ -63,8 +64,13 @@ absl::Status RecordAssembler::Feed(absl::Span<const uint8_t> bytes, const Record
 }
 
 absl::Span<uint8_t> RecordAssembler::DirectReadSpace() {
-  if (!in_fragment_ || fragment_remaining_ < kDirectReadThreshold) return {};
-  const size_t chunk = std::min(fragment_remaining_, kMaxDirectChunk);
+  // The buffer grows by at most what the record already holds, so memory stays within twice
+  // the bytes received however long the fragment claims to be; small records go via staging.
+  if (!in_fragment_ || fragment_remaining_ < kDirectReadThreshold ||
+      record_.size() < kDirectReadThreshold) {
+    return {};
+  }
+  const size_t chunk = std::min({fragment_remaining_, record_.size(), kMaxDirectChunk});
   const size_t start = record_.size();
   record_.resize(start + chunk);
   direct_reserved_ = chunk;

@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -42,10 +44,16 @@ absl::StatusOr<SocketAddress> SocketAddress::FromUniversalAddress(absl::string_v
   if (second_dot == absl::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat("'", uaddr, "' is not a universal address"));
   }
+  // Port octets are plain decimal digits (RFC 5665); SimpleAtoi alone would take "+1" or " 1".
+  auto octet = [](absl::string_view text, uint32_t* value) {
+    return !text.empty() && text.size() <= 3 &&
+           std::all_of(text.begin(), text.end(), absl::ascii_isdigit) &&
+           absl::SimpleAtoi(text, value) && *value <= 255;
+  };
   uint32_t high = 0;
   uint32_t low = 0;
-  if (!absl::SimpleAtoi(uaddr.substr(second_dot + 1, last_dot - second_dot - 1), &high) ||
-      !absl::SimpleAtoi(uaddr.substr(last_dot + 1), &low) || high > 255 || low > 255) {
+  if (!octet(uaddr.substr(second_dot + 1, last_dot - second_dot - 1), &high) ||
+      !octet(uaddr.substr(last_dot + 1), &low)) {
     return absl::InvalidArgumentError(absl::StrCat("'", uaddr, "' has no valid port octets"));
   }
   return Parse(uaddr.substr(0, second_dot), static_cast<uint16_t>(high << 8 | low));

@@ -48,7 +48,9 @@ absl::StatusOr<BoundSocket> BindSocket(Transport transport, const SocketAddress&
   const int fd = socket(address.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return ErrnoStatus(absl::StrCat("socket for ", what));
   const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  // TCP only: lets a restarted daemon rebind past TIME_WAIT. On UDP it would let a second
+  // process bind the same port and take a share of the datagrams.
+  if (transport == Transport::kTcp) setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   if (address.family() == AF_INET6) {
     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
     if (transport == Transport::kUdp) {

@@ -25,7 +25,11 @@ bool XdrDecoder::Need(size_t size, absl::string_view what) {
 
 absl::Span<const uint8_t> XdrDecoder::Take(size_t size) {
   const size_t padded = size + PaddingFor(size);
-  if (padded < size || !Need(padded, "opaque data")) return {};
+  if (padded < size) {
+    Fail(absl::StrCat("opaque size ", size, " overflows with its padding"));
+    return {};
+  }
+  if (!Need(padded, "opaque data")) return {};
   absl::Span<const uint8_t> view = input_.subspan(position_, size);
   position_ += padded;
   return view;

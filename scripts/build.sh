@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Configures and builds into a build directory: scripts/build.sh [BUILD_DIR [CMAKE_ARGS...]].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${1:-build}
+shift || true
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [[ ! -f $build_dir/CMakeCache.txt ]]; then
+  cmake -S . -B "$build_dir" "${generator[@]}" "$@" >/dev/null
+else
+  cmake -S . -B "$build_dir" "$@" >/dev/null
+fi
+cmake --build "$build_dir" --parallel "$(nproc)"
