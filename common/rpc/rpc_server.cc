@@ -157,11 +157,13 @@ void RpcServer::Loop() {
       auto it = connections_.find(tag);
       if (it == connections_.end()) continue;
       std::shared_ptr<Connection> connection = it->second;
-      if (events[i].events & EPOLLERR) {
+      // A full hang-up or an error: nothing more can be read or delivered. Closing at once also
+      // keeps a paused connection (no EPOLLIN wanted) from reporting EPOLLHUP in a busy loop.
+      if (events[i].events & (EPOLLERR | EPOLLHUP)) {
         CloseConnection(tag);
         continue;
       }
-      if (events[i].events & (EPOLLIN | EPOLLHUP)) ReadConnection(connection);
+      if (events[i].events & EPOLLIN) ReadConnection(connection);
       if ((events[i].events & EPOLLOUT) && connections_.contains(tag)) FlushOutput(connection);
     }
     if (NowNanos() - last_sweep >= 1'000'000'000 / 4) {
