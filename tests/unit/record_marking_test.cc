@@ -392,6 +392,43 @@ TEST(RecordAssemblerDirectRead, SpaceIsBoundedAndShortCommitsShrinkTheBuffer) {
   EXPECT_TRUE(assembler.AtRecordBoundary());
 }
 
+TEST(RecordAssemblerDirectRead, ClaimedLengthReservesAtMostWhatHasArrived) {
+  // A peer that announces a large record and sends a few bytes must cost a few bytes, not the
+  // claim: servers hold one assembler per connection, and thousands of connections can lie.
+  RecordAssembler assembler(4 * 1024 * 1024);
+  Collector out;
+  Bytes stream;
+  AppendMark(stream, kLastFragmentFlag | (3u << 20));
+  stream.resize(stream.size() + 8);
+  ASSERT_TRUE(assembler.Feed(stream, out.sink()).ok());
+  EXPECT_TRUE(assembler.DirectReadSpace().empty());
+  EXPECT_EQ(assembler.buffered_bytes(), 8u);
+
+  // Once direct space is offered, each offer is at most the bytes already received, so the
+  // buffer stays within twice what arrived.
+  const Bytes chunk(4096, 7);
+  const size_t fragment = 3u << 20;
+  size_t received = 8;
+  bool offered = false;
+  while (received < fragment) {
+    absl::Span<uint8_t> space = assembler.DirectReadSpace();
+    if (space.empty()) {
+      const size_t step = std::min(chunk.size(), fragment - received);
+      ASSERT_TRUE(assembler.Feed(absl::MakeConstSpan(chunk).subspan(0, step), out.sink()).ok());
+      received += step;
+      continue;
+    }
+    offered = true;
+    EXPECT_LE(space.size(), received);
+    EXPECT_LE(assembler.buffered_bytes(), 2 * received);
+    assembler.CommitDirectRead(space.size(), out.sink());
+    received += space.size();
+  }
+  EXPECT_TRUE(offered) << "large fragments should be read without the staging copy";
+  ASSERT_EQ(out.records.size(), 1u);
+  EXPECT_EQ(out.records[0].size(), fragment);
+}
+
 TEST(RecordAssemblerDirectRead, FeedWorksAfterARecordCompletedByDirectRead) {
   const Bytes big = Pattern(100 * 1024, 70);
   Bytes stream;
