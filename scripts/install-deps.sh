@@ -15,6 +15,7 @@ CLIENT_PACKAGES=(
   libnfs-dev libnfs-utils  # libnfs clients (nfs-ls, nfs-cp) and the library for benchmarks
   rpcbind                  # rpcinfo, and Debian's rpcbind as the benchmark's reference
   nfs-common               # showmount
+  netbase                  # /etc/services: libtirpc clients resolve "sunrpc" even for numeric hosts
   iproute2                 # network namespaces for tests and benchmarks
   procps                   # ps/pgrep used by scripts
 )
