@@ -33,6 +33,15 @@ void AppendRunning(const control::v1::DaemonStatus& status, std::string& out) {
   if (!listeners.empty()) {
     absl::StrAppend(&out, "  listening on: ", absl::StrJoin(listeners, ", "), "\n");
   }
+  if (status.has_transport()) {
+    const control::v1::TransportCounters& t = status.transport();
+    absl::StrAppendFormat(&out,
+                          "  connections: %d open, %d accepted, %d refused; closed %d idle, "
+                          "%d evicted, %d oversized; %d UDP calls dropped\n",
+                          t.connections_open(), t.connections_accepted(), t.connections_refused(),
+                          t.closed_idle(), t.closed_evicted(), t.closed_oversized(),
+                          t.udp_dropped());
+  }
   if (status.registrations_size() > 0) {
     absl::StrAppendFormat(&out, "  %-9s %-5s %-6s %-28s %-11s %s\n", "program", "vers", "netid",
                           "address", "service", "owner");

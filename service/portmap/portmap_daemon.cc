@@ -59,6 +59,15 @@ void DescribeStatus(const rpc::RpcServer& server, const RegistrationTable& table
     out->set_address(listener.address.HostString());
     out->set_port(listener.address.port());
   }
+  const rpc::ServerCounters counters = server.counters();
+  control::v1::TransportCounters* transport = status.mutable_transport();
+  transport->set_connections_open(counters.connections_open);
+  transport->set_connections_accepted(counters.connections_accepted);
+  transport->set_connections_refused(counters.connections_refused);
+  transport->set_closed_idle(counters.closed_idle);
+  transport->set_closed_evicted(counters.closed_evicted);
+  transport->set_closed_oversized(counters.closed_oversized);
+  transport->set_udp_dropped(counters.udp_dropped);
   for (const Registration& entry : table.Snapshot()) {
     control::v1::Registration* out = status.add_registrations();
     out->set_program(entry.program);

@@ -79,6 +79,18 @@ class PortmapdBadInputTest : public PortmapdTest {
     return framed;
   }
 
+  // One transport counter as `nfsctl --json status` reports it.
+  std::string TransportCounter(const std::string& name) {
+    const CommandResult status =
+        RunCommand({NFSUITE_NFSCTL_PATH, "--run-dir", run_dir(), "--json", "status", "portmapd"},
+                   absl::Seconds(20));
+    const std::string key = "\"" + name + "\": \"";
+    const size_t at = status.output.find(key);
+    if (at == std::string::npos) return "missing in: " + status.output;
+    const size_t start = at + key.size();
+    return status.output.substr(start, status.output.find('"', start) - start);
+  }
+
   int64_t baseline_kib_ = 0;
 };
 
@@ -173,6 +185,7 @@ TEST_F(PortmapdBadInputTest, FragmentClaimingTwoGibibytesClosesOnlyThatConnectio
   SendAll(fd, {0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4});
   EXPECT_TRUE(ClosedByServer(fd, kTimeout));
   close(fd);
+  EXPECT_EQ(TransportCounter("closed_oversized"), "1");
   // Another client's connection is untouched.
   EXPECT_TRUE(bystander->Call(pm::kProgram, 2, 0, nullptr, kTimeout).ok());
   ExpectHealthy(4 * 1024);
@@ -220,6 +233,7 @@ TEST_F(PortmapdBadInputTest, AtTheConnectionLimitTheLongestIdleConnectionMakesRo
   int closed = 0;
   for (int i = 0; i < 50; ++i) closed += ClosedByServer(fds[i], absl::Milliseconds(200)) ? 1 : 0;
   EXPECT_GE(closed, 49) << "the oldest idle connections were not evicted";
+  EXPECT_GE(std::stoi(TransportCounter("closed_evicted")), 50);
   EXPECT_FALSE(ClosedByServer(fds.back(), absl::Milliseconds(200)));
   for (int fd : fds) close(fd);
 }
@@ -231,6 +245,7 @@ TEST_F(PortmapdBadInputTest, IdleConnectionsAreClosedAfterTheTimeout) {
   ASSERT_GE(fd, 0);
   EXPECT_TRUE(ClosedByServer(fd, absl::Seconds(10)));
   close(fd);
+  EXPECT_EQ(TransportCounter("closed_idle"), "1");
 }
 
 }  // namespace
