@@ -445,34 +445,22 @@ int BindLoopback(int type, uint16_t* port) {
   return fd;
 }
 
-TEST(LocalPortProbe, LiveTcpListener) {
-  uint16_t port = 0;
-  const int fd = BindLoopback(SOCK_STREAM, &port);
-  ASSERT_GE(fd, 0) << std::strerror(errno);
-  const Registration registration = Reg(0x20000001, 1, "tcp", LoopbackUniversalAddress(port));
+TEST(LocalPortProbe, RegistrationLivesAsLongAsItsSocket) {
+  for (const auto& [type, netid] : {std::pair{SOCK_STREAM, "tcp"}, std::pair{SOCK_DGRAM, "udp"}}) {
+    SCOPED_TRACE(netid);
+    uint16_t port = 0;
+    const int fd = BindLoopback(type, &port);
+    ASSERT_GE(fd, 0) << std::strerror(errno);
+    const Registration registration = Reg(0x20000001, 1, netid, LoopbackUniversalAddress(port));
 
-  LocalPortProbe probe;
-  probe.Refresh();
-  EXPECT_TRUE(probe.IsAlive(registration)) << registration.address;
+    LocalPortProbe probe;
+    probe.Refresh();
+    EXPECT_TRUE(probe.IsAlive(registration)) << registration.address;
 
-  close(fd);
-  probe.Refresh();
-  EXPECT_FALSE(probe.IsAlive(registration)) << registration.address;
-}
-
-TEST(LocalPortProbe, LiveUdpSocket) {
-  uint16_t port = 0;
-  const int fd = BindLoopback(SOCK_DGRAM, &port);
-  ASSERT_GE(fd, 0) << std::strerror(errno);
-  const Registration registration = Reg(0x20000001, 1, "udp", LoopbackUniversalAddress(port));
-
-  LocalPortProbe probe;
-  probe.Refresh();
-  EXPECT_TRUE(probe.IsAlive(registration)) << registration.address;
-
-  close(fd);
-  probe.Refresh();
-  EXPECT_FALSE(probe.IsAlive(registration)) << registration.address;
+    close(fd);
+    probe.Refresh();
+    EXPECT_FALSE(probe.IsAlive(registration)) << registration.address;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
