@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing, builds, and runs the server until Ctrl-C (or SIGTERM).
 #
-#   sudo scripts/run.sh
+#   scripts/run.sh            (as root)
 #
-# Daemons started: portmapd (port 111). State lives in $NFSUITE_STATE_DIR (default
-# /var/lib/nfsuite), control sockets in $NFSUITE_RUN_DIR (default /run/nfsuite); administer the
-# running server with build/ctl/nfsctl (for example `build/ctl/nfsctl status`).
+# Daemons started, in order: portmapd (port 111), mountd (port 20048) and nfsd (port 2049),
+# exporting $NFSUITE_EXPORT (default /srv/nfsuite, created if missing). State lives in $NFSUITE_STATE_DIR
+# (default /var/lib/nfsuite), control sockets in $NFSUITE_RUN_DIR (default /run/nfsuite);
+# administer the running server with build/ctl/nfsctl (for example `build/ctl/nfsctl status`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $(id -u) -ne 0 ]]; then
@@ -14,29 +15,49 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 state_dir=${NFSUITE_STATE_DIR:-/var/lib/nfsuite}
 run_dir=${NFSUITE_RUN_DIR:-/run/nfsuite}
+export_dir=${NFSUITE_EXPORT:-/srv/nfsuite}
 
 scripts/install-deps.sh
 scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+mkdir -p "$export_dir"
 
 pids=()
 stop_all() {
   trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Reverse order: a daemon unregisters from portmapd as it stops.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
   echo "run.sh: stopped" >&2
 }
 trap stop_all EXIT
 trap 'exit 0' INT TERM
 
-build/daemon/portmapd --state-dir "$state_dir" --run-dir "$run_dir" &
-pids+=($!)
+# Starts a daemon in the background and waits until its control socket answers.
+start() {
+  local name=$1
+  shift
+  build/daemon/"$name" --state-dir "$state_dir" --run-dir "$run_dir" "$@" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    build/ctl/nfsctl --run-dir "$run_dir" status "$name" >/dev/null 2>&1 && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "run.sh: $name failed to start" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "run.sh: $name did not become ready" >&2
+  exit 1
+}
 
-# Ready when the control socket answers.
-for _ in $(seq 100); do
-  build/ctl/nfsctl --run-dir "$run_dir" status portmapd >/dev/null 2>&1 && break
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "run.sh: portmapd failed to start" >&2; exit 1; }
-  sleep 0.1
-done
-build/ctl/nfsctl --run-dir "$run_dir" status portmapd
-echo "run.sh: serving; try 'rpcinfo -p 127.0.0.1'. Ctrl-C stops the server." >&2
+start portmapd
+start mountd --export "$export_dir"
+start nfsd --export "$export_dir"
+build/ctl/nfsctl --run-dir "$run_dir" status
+host=$(hostname -I 2>/dev/null | awk '{print $1}')
+cat >&2 <<MSG
+run.sh: serving $export_dir over NFS version 3. From a Linux client:
+  mount -t nfs -o vers=3,proto=tcp ${host:-SERVER}:$export_dir /mnt
+or here: rpcinfo -p 127.0.0.1; showmount -e 127.0.0.1; nfs-ls nfs://127.0.0.1$export_dir
+Ctrl-C stops the server.
+MSG
 wait "${pids[@]}"

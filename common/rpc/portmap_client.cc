@@ -87,6 +87,28 @@ absl::StatusOr<std::string> PortmapClient::RpcbGetAddr(const portmap::Rpcb& rpcb
       [&](xdr::XdrEncoder& e) { portmap::EncodeRpcb(e, rpcb); }, &portmap::DecodeAddressString);
 }
 
+absl::StatusOr<std::vector<portmap::Rpcb>> PortmapClient::RpcbDump() const {
+  return CallPortmapper<std::vector<portmap::Rpcb>>(portmapper_, timeout_, portmap::kRpcbVersion4,
+                                                    portmap::rpcb_proc::kDump, nullptr,
+                                                    &portmap::DecodeRpcbList);
+}
+
+absl::StatusOr<bool> PortmapClient::AllRegistered(
+    const std::vector<ServiceRegistration>& registrations) const {
+  absl::StatusOr<std::vector<portmap::Rpcb>> listed = RpcbDump();
+  if (!listed.ok()) return listed.status();
+  for (const ServiceRegistration& registration : registrations) {
+    const portmap::Rpcb wanted = ToRpcb(registration);
+    bool found = false;
+    for (const portmap::Rpcb& entry : *listed) {
+      found = found || (entry.program == wanted.program && entry.version == wanted.version &&
+                        entry.netid == wanted.netid && entry.address == wanted.address);
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
 absl::Status PortmapClient::Register(const std::vector<ServiceRegistration>& registrations) const {
   if (absl::Status cleared = Unregister(registrations); !cleared.ok()) return cleared;
   for (const ServiceRegistration& registration : registrations) {

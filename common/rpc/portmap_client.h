@@ -36,12 +36,16 @@ class PortmapClient {
   absl::StatusOr<bool> RpcbSet(const portmap::Rpcb& rpcb) const;
   absl::StatusOr<bool> RpcbUnset(const portmap::Rpcb& rpcb) const;
   absl::StatusOr<std::string> RpcbGetAddr(const portmap::Rpcb& rpcb, uint32_t version) const;
+  absl::StatusOr<std::vector<portmap::Rpcb>> RpcbDump() const;
 
   // Registers with RPCBIND v4 SET (every netid), falling back to PMAP v2 SET (IPv4 only) when
   // the portmapper is version 2 only. Stale entries for the same program and version are
   // removed first, as a restarting daemon must.
   absl::Status Register(const std::vector<ServiceRegistration>& registrations) const;
   absl::Status Unregister(const std::vector<ServiceRegistration>& registrations) const;
+  // Whether the portmapper lists every one of `registrations` with its port (it may have been
+  // restarted without its warm-start file, or have pruned us).
+  absl::StatusOr<bool> AllRegistered(const std::vector<ServiceRegistration>& registrations) const;
 
  private:
   const SocketAddress portmapper_;

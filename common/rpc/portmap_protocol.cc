@@ -1,35 +1,9 @@
 #include "common/rpc/portmap_protocol.h"
 
+#include "common/xdr/xdr_list.h"
+
 namespace nfsuite::rpc::portmap {
 namespace {
-
-// XDR linked lists ("struct x *next") are a chain of optionals: a TRUE flag before each element,
-// FALSE after the last. Decoding bounds the element count, since the wire does not.
-template <typename T>
-void EncodeChain(xdr::XdrEncoder& encoder, const std::vector<T>& list,
-                 void (*encode)(xdr::XdrEncoder&, const T&)) {
-  for (const T& item : list) {
-    encoder.Optional(true);
-    encode(encoder, item);
-  }
-  encoder.Optional(false);
-}
-
-template <typename T>
-void DecodeChain(xdr::XdrDecoder& decoder, std::vector<T>& list,
-                 void (*decode)(xdr::XdrDecoder&, T&)) {
-  list.clear();
-  while (decoder.Optional()) {
-    if (list.size() >= kMaxListEntries) {
-      decoder.Fail("list longer than the bound on entries");
-      return;
-    }
-    T item{};
-    decode(decoder, item);
-    if (!decoder.ok()) return;
-    list.push_back(std::move(item));
-  }
-}
 
 void EncodeRpcbEntry(xdr::XdrEncoder& encoder, const RpcbEntry& entry) {
   encoder.String(entry.address);
@@ -80,11 +54,12 @@ void EncodeMapping(xdr::XdrEncoder& encoder, const Mapping& mapping) {
 }
 
 void DecodeMappingList(xdr::XdrDecoder& decoder, std::vector<Mapping>& list) {
-  DecodeChain(decoder, list, &DecodeMapping);
+  xdr::DecodeList(decoder, list, kMaxListEntries,
+                  [&](auto& item) { DecodeMapping(decoder, item); });
 }
 
 void EncodeMappingList(xdr::XdrEncoder& encoder, const std::vector<Mapping>& list) {
-  EncodeChain(encoder, list, &EncodeMapping);
+  xdr::EncodeList(encoder, list, [&](const auto& item) { EncodeMapping(encoder, item); });
 }
 
 void DecodeRemoteCallArgs(xdr::XdrDecoder& decoder, RemoteCallArgs& args) {
@@ -116,11 +91,11 @@ void EncodeRpcb(xdr::XdrEncoder& encoder, const Rpcb& rpcb) {
 }
 
 void DecodeRpcbList(xdr::XdrDecoder& decoder, std::vector<Rpcb>& list) {
-  DecodeChain(decoder, list, &DecodeRpcb);
+  xdr::DecodeList(decoder, list, kMaxListEntries, [&](auto& item) { DecodeRpcb(decoder, item); });
 }
 
 void EncodeRpcbList(xdr::XdrEncoder& encoder, const std::vector<Rpcb>& list) {
-  EncodeChain(encoder, list, &EncodeRpcb);
+  xdr::EncodeList(encoder, list, [&](const auto& item) { EncodeRpcb(encoder, item); });
 }
 
 void EncodeRpcbRemoteCallResult(xdr::XdrEncoder& encoder, const RpcbRemoteCallResult& result) {
@@ -129,11 +104,12 @@ void EncodeRpcbRemoteCallResult(xdr::XdrEncoder& encoder, const RpcbRemoteCallRe
 }
 
 void EncodeRpcbEntryList(xdr::XdrEncoder& encoder, const std::vector<RpcbEntry>& list) {
-  EncodeChain(encoder, list, &EncodeRpcbEntry);
+  xdr::EncodeList(encoder, list, [&](const auto& item) { EncodeRpcbEntry(encoder, item); });
 }
 
 void DecodeRpcbEntryList(xdr::XdrDecoder& decoder, std::vector<RpcbEntry>& list) {
-  DecodeChain(decoder, list, &DecodeRpcbEntry);
+  xdr::DecodeList(decoder, list, kMaxListEntries,
+                  [&](auto& item) { DecodeRpcbEntry(decoder, item); });
 }
 
 void DecodeNetbuf(xdr::XdrDecoder& decoder, Netbuf& netbuf) {
@@ -152,7 +128,8 @@ void EncodeRpcbStatByVersion(xdr::XdrEncoder& encoder, const RpcbStatByVersion& 
     for (int32_t calls : stat.procedure_calls) encoder.Int32(calls);
     encoder.Int32(stat.set_count);
     encoder.Int32(stat.unset_count);
-    EncodeChain(encoder, stat.lookups, &EncodeLookupStat);
+    xdr::EncodeList(encoder, stat.lookups,
+                    [&](const auto& item) { EncodeLookupStat(encoder, item); });
     encoder.Optional(false);  // rmtinfo
   }
 }
@@ -162,7 +139,8 @@ void DecodeRpcbStatByVersion(xdr::XdrDecoder& decoder, RpcbStatByVersion& stats)
     for (int32_t& calls : stat.procedure_calls) calls = decoder.Int32();
     stat.set_count = decoder.Int32();
     stat.unset_count = decoder.Int32();
-    DecodeChain(decoder, stat.lookups, &DecodeLookupStat);
+    xdr::DecodeList(decoder, stat.lookups, kMaxListEntries,
+                    [&](auto& item) { DecodeLookupStat(decoder, item); });
     if (decoder.Optional()) decoder.Fail("remote-call statistics are not expected");
   }
 }

@@ -1,20 +1,16 @@
 #include "service/portmap/portmap_daemon.h"
 
-#include <signal.h>
-
 #include <filesystem>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "common/control/control_server.h"
+#include "common/control/daemon_runtime.h"
 #include "common/control/daemon_status.h"
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/program_names.h"
 #include "common/rpc/rpc_server.h"
-#include "common/rpc/socket_io.h"
-#include "common/util/atomic_file.h"
 #include "common/util/logging.h"
-#include "common/util/signals.h"
 #include "service/portmap/local_port_probe.h"
 #include "service/portmap/portmap_service.h"
 #include "service/portmap/registration_store.h"
@@ -25,13 +21,11 @@ namespace {
 constexpr char kWarmStartFile[] = "portmapd.registrations";
 
 absl::StatusOr<rpc::ServerOptions> ServerOptionsFor(const PortmapdConfig& config) {
+  absl::StatusOr<std::vector<rpc::ListenerSpec>> listeners =
+      control::ListenersFor(config.listen_addresses, config.port);
+  if (!listeners.ok()) return listeners.status();
   rpc::ServerOptions options;
-  for (const std::string& host : config.listen_addresses) {
-    absl::StatusOr<rpc::SocketAddress> address = rpc::SocketAddress::Parse(host, config.port);
-    if (!address.ok()) return address.status();
-    options.listeners.push_back({rpc::Transport::kTcp, *address});
-    options.listeners.push_back({rpc::Transport::kUdp, *address});
-  }
+  options.listeners = *std::move(listeners);
   options.max_record_size = config.max_record_size;
   options.max_connections = config.max_connections;
   options.idle_timeout = config.idle_timeout;
@@ -53,21 +47,7 @@ std::vector<Registration> LoadWarmStart(const std::string& path) {
 
 void DescribeStatus(const rpc::RpcServer& server, const RegistrationTable& table,
                     control::v1::DaemonStatus& status) {
-  for (const rpc::RpcServer::BoundListener& listener : server.listeners()) {
-    control::v1::ListenAddress* out = status.add_listeners();
-    out->set_netid(listener.address.NetId(listener.transport));
-    out->set_address(listener.address.HostString());
-    out->set_port(listener.address.port());
-  }
-  const rpc::ServerCounters counters = server.counters();
-  control::v1::TransportCounters* transport = status.mutable_transport();
-  transport->set_connections_open(counters.connections_open);
-  transport->set_connections_accepted(counters.connections_accepted);
-  transport->set_connections_refused(counters.connections_refused);
-  transport->set_closed_idle(counters.closed_idle);
-  transport->set_closed_evicted(counters.closed_evicted);
-  transport->set_closed_oversized(counters.closed_oversized);
-  transport->set_udp_dropped(counters.udp_dropped);
+  control::DescribeTransport(server, status);
   for (const Registration& entry : table.Snapshot()) {
     control::v1::Registration* out = status.add_registrations();
     out->set_program(entry.program);
@@ -82,15 +62,11 @@ void DescribeStatus(const rpc::RpcServer& server, const RegistrationTable& table
 }  // namespace
 
 absl::Status RunPortmapd(const PortmapdConfig& config) {
-  BlockDaemonSignals();
-  SetLogIdentity("portmapd");
-  LogLevel level;
-  if (!ParseLogLevel(config.log_level, &level)) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown log level '", config.log_level, "'"));
+  if (absl::Status prepared =
+          control::PrepareDaemon("portmapd", config.log_level, config.state_dir);
+      !prepared.ok()) {
+    return prepared;
   }
-  SetLogLevel(level);
-  rpc::RaiseOpenFileLimit();
-  if (absl::Status made = MakeDirectories(config.state_dir, 0700); !made.ok()) return made;
 
   const std::string warm_start_path = absl::StrCat(config.state_dir, "/", kWarmStartFile);
   RegistrationTable table([&warm_start_path](const std::vector<Registration>& snapshot) {
@@ -155,19 +131,9 @@ absl::Status RunPortmapd(const PortmapdConfig& config) {
   }
   Logf(LogLevel::kInfo, "portmapd %s ready", NFSUITE_VERSION);
 
-  for (;;) {
-    std::optional<int> signal_number = WaitForDaemonSignal(config.prune_interval);
-    if (!signal_number.has_value()) {
-      prune();
-      continue;
-    }
-    if (*signal_number == SIGHUP) {
-      Logf(LogLevel::kInfo, "SIGHUP: portmapd has no configuration to reload");
-      continue;
-    }
-    Logf(LogLevel::kInfo, "stopping on signal %d", *signal_number);
-    break;
-  }
+  control::ServeUntilStopped(config.prune_interval, prune, [] {
+    Logf(LogLevel::kInfo, "SIGHUP: portmapd has no configuration to reload");
+  });
   control_server->reset();
   server.Stop();
   return absl::OkStatus();

@@ -1,10 +1,10 @@
 #include "service/portmap/registration_store.h"
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/util/atomic_file.h"
+#include "common/util/escaped_fields.h"
 
 namespace nfsuite::portmap {
 namespace {
@@ -17,8 +17,10 @@ std::string SerializeRegistrations(const std::vector<Registration>& registration
   std::string text(kHeader);
   for (const Registration& entry : registrations) {
     if (entry.permanent) continue;
-    absl::StrAppend(&text, entry.program, "\t", entry.version, "\t", absl::CEscape(entry.netid),
-                    "\t", absl::CEscape(entry.address), "\t", absl::CEscape(entry.owner), "\n");
+    absl::StrAppend(&text,
+                    JoinEscapedFields({absl::StrCat(entry.program), absl::StrCat(entry.version),
+                                       entry.netid, entry.address, entry.owner}),
+                    "\n");
   }
   return text;
 }
@@ -29,13 +31,15 @@ absl::StatusOr<std::vector<Registration>> ParseRegistrations(absl::string_view t
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> fields = absl::StrSplit(line, '\t');
+    std::vector<std::string> fields;
     Registration entry;
-    if (fields.size() != 5 || !absl::SimpleAtoi(fields[0], &entry.program) ||
-        !absl::SimpleAtoi(fields[1], &entry.version) || !absl::CUnescape(fields[2], &entry.netid) ||
-        !absl::CUnescape(fields[3], &entry.address) || !absl::CUnescape(fields[4], &entry.owner)) {
+    if (!SplitEscapedFields(line, 5, &fields) || !absl::SimpleAtoi(fields[0], &entry.program) ||
+        !absl::SimpleAtoi(fields[1], &entry.version)) {
       return absl::DataLossError(absl::StrCat("line ", line_number, " is not a registration"));
     }
+    entry.netid = std::move(fields[2]);
+    entry.address = std::move(fields[3]);
+    entry.owner = std::move(fields[4]);
     result.push_back(std::move(entry));
   }
   return result;

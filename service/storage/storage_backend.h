@@ -136,7 +136,7 @@ struct WriteOutcome {
 struct CreateHow {
   enum class Mode { kUnchecked = 0, kGuarded = 1, kExclusive = 2 };
   Mode mode = Mode::kUnchecked;
-  AttributeChanges initial;  // UNCHECKED and GUARDED
+  AttributeChanges initial;           // UNCHECKED and GUARDED
   std::array<uint8_t, 8> verifier{};  // EXCLUSIVE: stored with the file so a retransmission
                                       // of the same create succeeds and another gets EEXIST
 };
@@ -187,8 +187,8 @@ class StorageBackend {
   virtual StorageResult<NamedObject> Lookup(const Identity& who, const ObjectId& directory,
                                             absl::string_view name) = 0;
   virtual StorageResult<std::string> ReadLink(const Identity& who, const ObjectId& link) = 0;
-  virtual StorageResult<ReadData> Read(const Identity& who, const ObjectId& file,
-                                       uint64_t offset, uint32_t count) = 0;
+  virtual StorageResult<ReadData> Read(const Identity& who, const ObjectId& file, uint64_t offset,
+                                       uint32_t count) = 0;
   virtual StorageResult<WriteOutcome> Write(const Identity& who, const ObjectId& file,
                                             uint64_t offset, absl::Span<const uint8_t> data,
                                             Stability stability) = 0;
@@ -198,8 +198,7 @@ class StorageBackend {
 
   virtual StorageResult<NamedObject> Create(const Identity& who, const ObjectId& directory,
                                             absl::string_view name, const CreateHow& how) = 0;
-  virtual StorageResult<NamedObject> MakeDirectory(const Identity& who,
-                                                   const ObjectId& directory,
+  virtual StorageResult<NamedObject> MakeDirectory(const Identity& who, const ObjectId& directory,
                                                    absl::string_view name,
                                                    const AttributeChanges& initial) = 0;
   virtual StorageResult<NamedObject> MakeSymlink(const Identity& who, const ObjectId& directory,
@@ -218,18 +217,17 @@ class StorageBackend {
   virtual StorageStatus Rename(const Identity& who, const ObjectId& from_directory,
                                absl::string_view from_name, const ObjectId& to_directory,
                                absl::string_view to_name) = 0;
-  virtual StorageStatus Link(const Identity& who, const ObjectId& file,
-                             const ObjectId& directory, absl::string_view name) = 0;
+  virtual StorageStatus Link(const Identity& who, const ObjectId& file, const ObjectId& directory,
+                             absl::string_view name) = 0;
 
   // Entries after `cookie` (0: from the start), at most `max_entries`, without "." and ".."
-  // (the NFS layer adds them). `cookie_verifier` is the one the client got with its cookie (0
-  // at the start); a stale one fails with EINVAL, which the NFS layer answers BAD_COOKIE.
-  // Cookies stay valid while other entries are added or removed during a listing.
-  virtual StorageResult<DirectoryPage> ReadDirectory(const Identity& who,
-                                                     const ObjectId& directory, uint64_t cookie,
-                                                     uint64_t cookie_verifier,
-                                                     size_t max_entries,
-                                                     bool with_attributes) = 0;
+  // (NFS clients do not need them, and they would need cookies of their own). `cookie_verifier` is
+  // the one the client got with its cookie (0 at the start); a stale one fails with EINVAL, which
+  // the NFS layer answers BAD_COOKIE. Cookies stay valid while other entries are added or removed
+  // during a listing.
+  virtual StorageResult<DirectoryPage> ReadDirectory(const Identity& who, const ObjectId& directory,
+                                                     uint64_t cookie, uint64_t cookie_verifier,
+                                                     size_t max_entries, bool with_attributes) = 0;
 
   virtual StorageResult<FilesystemStatistics> Statistics(const Identity& who,
                                                          const ObjectId& object) = 0;

@@ -1,0 +1,116 @@
+#include "common/control/daemon_runtime.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/rpc/program_names.h"
+#include "common/rpc/socket_io.h"
+#include "common/util/atomic_file.h"
+#include "common/util/logging.h"
+#include "common/util/signals.h"
+
+namespace nfsuite::control {
+
+absl::Status PrepareDaemon(absl::string_view name, absl::string_view log_level,
+                           const std::string& state_dir) {
+  BlockDaemonSignals();
+  // Everything a daemon creates for itself is private from its first instant (the control
+  // socket before its chmod, state files); client files get their modes set exactly by the
+  // storage backend, whatever the umask.
+  umask(077);
+  SetLogIdentity(name);
+  LogLevel level;
+  if (!ParseLogLevel(log_level, &level)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown log level '", log_level, "'; use debug, info, warning or error"));
+  }
+  SetLogLevel(level);
+  rpc::RaiseOpenFileLimit();
+  return MakeDirectories(state_dir, 0700);
+}
+
+absl::StatusOr<std::vector<rpc::ListenerSpec>> ListenersFor(
+    const std::vector<std::string>& addresses, uint16_t port) {
+  std::vector<rpc::ListenerSpec> listeners;
+  for (const std::string& host : addresses) {
+    absl::StatusOr<rpc::SocketAddress> address = rpc::SocketAddress::Parse(host, port);
+    if (!address.ok()) return address.status();
+    listeners.push_back({rpc::Transport::kTcp, *address});
+    listeners.push_back({rpc::Transport::kUdp, *address});
+  }
+  return listeners;
+}
+
+void DescribeTransport(const rpc::RpcServer& server, v1::DaemonStatus& status) {
+  for (const rpc::RpcServer::BoundListener& listener : server.listeners()) {
+    v1::ListenAddress* out = status.add_listeners();
+    out->set_netid(listener.address.NetId(listener.transport));
+    out->set_address(listener.address.HostString());
+    out->set_port(listener.address.port());
+  }
+  const rpc::ServerCounters counters = server.counters();
+  v1::TransportCounters* transport = status.mutable_transport();
+  transport->set_connections_open(counters.connections_open);
+  transport->set_connections_accepted(counters.connections_accepted);
+  transport->set_connections_refused(counters.connections_refused);
+  transport->set_closed_idle(counters.closed_idle);
+  transport->set_closed_evicted(counters.closed_evicted);
+  transport->set_closed_oversized(counters.closed_oversized);
+  transport->set_udp_dropped(counters.udp_dropped);
+}
+
+std::vector<rpc::ServiceRegistration> RegistrationsOf(const rpc::RpcServer& server,
+                                                      const rpc::Dispatcher& dispatcher) {
+  std::vector<rpc::ServiceRegistration> registrations;
+  for (const rpc::Dispatcher::Registered& program : dispatcher.Programs()) {
+    for (const rpc::RpcServer::BoundListener& listener : server.listeners()) {
+      registrations.push_back(
+          {program.program, program.version, listener.transport, listener.address});
+    }
+  }
+  return registrations;
+}
+
+void EnsureRegistered(const rpc::PortmapClient& portmapper,
+                      const std::vector<rpc::ServiceRegistration>& registrations) {
+  absl::StatusOr<bool> listed = portmapper.AllRegistered(registrations);
+  if (listed.ok() && *listed) return;
+  if (absl::Status again = portmapper.Register(registrations); again.ok()) {
+    Logf(LogLevel::kInfo, "registered again with the portmapper");
+  } else {
+    Logf(LogLevel::kWarning, "portmapper registration lost and not restored: %s", again.message());
+  }
+}
+
+void DescribeRegistrations(const std::vector<rpc::ServiceRegistration>& registrations,
+                           v1::DaemonStatus& status) {
+  for (const rpc::ServiceRegistration& registration : registrations) {
+    v1::Registration* out = status.add_registrations();
+    out->set_program(registration.program);
+    out->set_version(registration.version);
+    out->set_netid(registration.address.NetId(registration.transport));
+    out->set_address(registration.address.UniversalAddress());
+    out->set_owner("superuser");
+    out->set_program_name(std::string(rpc::ProgramName(registration.program)));
+  }
+}
+
+void ServeUntilStopped(absl::Duration tick, const std::function<void()>& on_tick,
+                       const std::function<void()>& on_reload) {
+  for (;;) {
+    std::optional<int> signal_number = WaitForDaemonSignal(tick);
+    if (!signal_number.has_value()) {
+      if (on_tick) on_tick();
+      continue;
+    }
+    if (*signal_number == SIGHUP) {
+      if (on_reload) on_reload();
+      continue;
+    }
+    Logf(LogLevel::kInfo, "stopping on signal %d", *signal_number);
+    return;
+  }
+}
+
+}  // namespace nfsuite::control

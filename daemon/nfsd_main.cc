@@ -1,0 +1,49 @@
+// nfsd: the suite's NFS server. Parses flags, then runs.
+#include <cstdio>
+
+#include "CLI/CLI.hpp"
+#include "service/nfs/nfsd_daemon.h"
+
+int main(int argc, char** argv) {
+  nfsuite::nfs::NfsdConfig config;
+  CLI::App app{"nfsd - NFS version 3 server of the nfsuite NFS server"};
+  app.add_option("--export", config.exports, "directory to serve (repeatable; as given to mountd)")
+      ->required();
+  app.add_option("--port", config.port, "TCP port to serve on")->capture_default_str();
+  app.add_option("--listen", config.listen_addresses, "numeric addresses to listen on")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--state-dir", config.state_dir, "directory holding the handle key")
+      ->capture_default_str();
+  app.add_option("--run-dir", config.run_dir, "directory for the control socket")
+      ->capture_default_str();
+  app.add_option("--portmapper-port", config.portmapper_port,
+                 "port of the portmapper on 127.0.0.1 to register with")
+      ->capture_default_str();
+  app.add_option("--workers", config.worker_threads, "worker threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  bool no_root_squash = false;
+  app.add_flag("--no-root-squash", no_root_squash, "let client root act as root on the export");
+  app.add_option("--anonuid", config.anonymous_uid, "uid of squashed and anonymous callers")
+      ->capture_default_str();
+  app.add_option("--anongid", config.anonymous_gid, "gid of squashed and anonymous callers")
+      ->capture_default_str();
+  int check_seconds = 5;
+  app.add_option("--registration-check", check_seconds,
+                 "seconds between checks that the portmapper still lists nfsd")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--log-level", config.log_level, "debug, info, warning or error")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  config.root_squash = !no_root_squash;
+  config.registration_check_interval = absl::Seconds(check_seconds);
+
+  const absl::Status status = nfsuite::nfs::RunNfsd(config);
+  if (!status.ok()) {
+    std::fprintf(stderr, "nfsd: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

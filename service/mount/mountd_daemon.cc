@@ -1,0 +1,117 @@
+#include "service/mount/mountd_daemon.h"
+
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/control/control_server.h"
+#include "common/control/daemon_runtime.h"
+#include "common/control/daemon_status.h"
+#include "common/nfs/file_handle.h"
+#include "common/nfs/handle_key.h"
+#include "common/rpc/dispatcher.h"
+#include "common/rpc/portmap_client.h"
+#include "common/rpc/rpc_server.h"
+#include "common/util/logging.h"
+#include "service/mount/export_table.h"
+#include "service/mount/mount_list.h"
+#include "service/mount/mount_service.h"
+#include "service/storage/posix_backend.h"
+
+namespace nfsuite::mount {
+namespace {
+
+constexpr char kMountListFile[] = "mountd.mounts";
+
+absl::StatusOr<std::unique_ptr<storage::StorageBackend>> OpenBackend(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<storage::PosixBackend>> backend =
+      storage::PosixBackend::Open(path);
+  if (!backend.ok()) return backend.status();
+  return std::unique_ptr<storage::StorageBackend>(*std::move(backend));
+}
+
+// Loads the mount list; a damaged file is set aside, never fatal: the list is advisory.
+void LoadMountList(MountList& mounts, const std::string& path) {
+  absl::Status loaded = mounts.Load();
+  if (loaded.ok()) return;
+  std::error_code ignored;
+  std::filesystem::rename(path, path + ".damaged", ignored);
+  Logf(LogLevel::kWarning, "ignoring the mount list (%s); moved it to %s.damaged", loaded.message(),
+       path);
+}
+
+}  // namespace
+
+absl::Status RunMountd(const MountdConfig& config) {
+  if (absl::Status prepared = control::PrepareDaemon("mountd", config.log_level, config.state_dir);
+      !prepared.ok()) {
+    return prepared;
+  }
+  if (config.exports.empty()) {
+    return absl::InvalidArgumentError("no exports: give at least one --export DIRECTORY");
+  }
+  absl::StatusOr<ExportTable> exports = ExportTable::Build(config.exports, &OpenBackend);
+  if (!exports.ok()) return exports.status();
+  absl::StatusOr<nfs::HandleKey> key = nfs::HandleKey::LoadOrCreate(config.state_dir);
+  if (!key.ok()) return key.status();
+  const nfs::FileHandleCodec handles(*key);
+  const std::string mount_list_path = absl::StrCat(config.state_dir, "/", kMountListFile);
+  MountList mounts(mount_list_path);
+  LoadMountList(mounts, mount_list_path);
+
+  rpc::Dispatcher dispatcher;
+  MountService service(*exports, mounts, handles);
+  dispatcher.Register(service.Version3());
+
+  absl::StatusOr<std::vector<rpc::ListenerSpec>> listeners =
+      control::ListenersFor(config.listen_addresses, config.port);
+  if (!listeners.ok()) return listeners.status();
+  rpc::ServerOptions options;
+  options.listeners = *std::move(listeners);
+  options.max_record_size = 64 * 1024;  // MOUNT calls carry at most a 1024-byte path
+  options.max_connections = config.max_connections;
+  options.idle_timeout = config.idle_timeout;
+  options.worker_threads = config.worker_threads;
+  rpc::RpcServer server(options, dispatcher);
+  if (absl::Status started = server.Start(); !started.ok()) return started;
+
+  const rpc::PortmapClient portmapper(rpc::SocketAddress::Loopback4(config.portmapper_port));
+  const std::vector<rpc::ServiceRegistration> registrations =
+      control::RegistrationsOf(server, dispatcher);
+  if (absl::Status registered = portmapper.Register(registrations); !registered.ok()) {
+    server.Stop();
+    return absl::UnavailableError(absl::StrCat(
+        "cannot register with the portmapper: ", registered.message(), "; start portmapd first"));
+  }
+  auto keep_registered = [&] { control::EnsureRegistered(portmapper, registrations); };
+
+  control::DaemonControlService control_service(
+      "mountd", config.state_dir, [&](control::v1::DaemonStatus& status) {
+        control::DescribeTransport(server, status);
+        control::DescribeRegistrations(registrations, status);
+      });
+  absl::StatusOr<std::unique_ptr<control::ControlServer>> control_server =
+      control::ControlServer::Start(control::ControlSocketPath(config.run_dir, "mountd"),
+                                    {&control_service});
+  if (!control_server.ok()) {
+    (void)portmapper.Unregister(registrations);
+    server.Stop();
+    return control_server.status();
+  }
+  for (const Export& exported : exports->exports()) {
+    Logf(LogLevel::kInfo, "exporting %s (id %08x)", exported.path, exported.id);
+  }
+  Logf(LogLevel::kInfo, "mountd %s ready", NFSUITE_VERSION);
+
+  control::ServeUntilStopped(config.registration_check_interval, keep_registered, [] {
+    Logf(LogLevel::kInfo, "SIGHUP: the exports file arrives with the exports issue");
+  });
+  control_server->reset();
+  if (absl::Status removed = portmapper.Unregister(registrations); !removed.ok()) {
+    Logf(LogLevel::kWarning, "registrations not removed: %s", removed.message());
+  }
+  server.Stop();
+  return absl::OkStatus();
+}
+
+}  // namespace nfsuite::mount

@@ -1,0 +1,33 @@
+#ifndef NFSUITE_SERVICE_MOUNT_MOUNTD_DAEMON_H_
+#define NFSUITE_SERVICE_MOUNT_MOUNTD_DAEMON_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace nfsuite::mount {
+
+struct MountdConfig {
+  std::vector<std::string> exports;
+  uint16_t port = 20048;  // the port Linux distributions give mountd
+  std::vector<std::string> listen_addresses = {"0.0.0.0", "::"};
+  std::string state_dir = "/var/lib/nfsuite";
+  std::string run_dir = "/run/nfsuite";
+  uint16_t portmapper_port = 111;  // on 127.0.0.1
+  size_t worker_threads = 2;
+  size_t max_connections = 1024;
+  absl::Duration idle_timeout = absl::Minutes(5);
+  // How often mountd checks that the portmapper still lists it, and registers again if not.
+  absl::Duration registration_check_interval = absl::Seconds(5);
+  std::string log_level = "info";
+};
+
+// Runs mountd until SIGTERM or SIGINT; an error when it cannot start.
+absl::Status RunMountd(const MountdConfig& config);
+
+}  // namespace nfsuite::mount
+
+#endif  // NFSUITE_SERVICE_MOUNT_MOUNTD_DAEMON_H_

@@ -1,0 +1,110 @@
+#ifndef NFSUITE_SERVICE_NFS_NFS3_SERVICE_H_
+#define NFSUITE_SERVICE_NFS_NFS3_SERVICE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/nfs/file_handle.h"
+#include "common/rpc/call_context.h"
+#include "common/rpc/procedure.h"
+#include "service/nfs/nfs3_conversions.h"
+#include "service/nfs/nfs3_types.h"
+#include "service/storage/storage_backend.h"
+
+namespace nfsuite::nfs {
+
+// An export as nfsd serves it.
+struct NfsExport {
+  uint32_t id = 0;
+  std::string path;
+  std::unique_ptr<storage::StorageBackend> backend;
+  bool read_only = false;
+  SquashPolicy squash;
+};
+
+// NFS version 3 (RFC 1813): the 22 procedures over storage backends. Every request's handle is
+// checked (layout, MAC, export) before anything else; every file operation runs as the caller.
+class Nfs3Service final {
+ public:
+  static constexpr uint32_t kMaxTransfer = kMaxTransferSize;  // rtmax and wtmax: 1 MiB
+
+  Nfs3Service(std::vector<NfsExport> exports, const FileHandleCodec& handles);
+
+  rpc::ProgramVersion Version3();
+  const WriteVerf3& write_verifier() const { return write_verifier_; }
+
+ private:
+  // A handle resolved to its export and object.
+  struct Target {
+    NfsExport* exported;
+    storage::ObjectId object;
+  };
+  std::variant<Target, Nfsstat3> Resolve(const NfsFh3& handle) const;
+  std::optional<NfsFh3> HandleFor(const NfsExport& exported, const storage::ObjectId& object) const;
+
+  // Attribute helpers shared by every procedure: failure to get attributes is never an error
+  // of the procedure itself, the attributes are simply left out.
+  PostOpAttr PostAttributes(const Target& target, const storage::Identity& who) const;
+  PreOpAttr PreAttributes(const Target& target, const storage::Identity& who) const;
+  WccData Wcc(const PreOpAttr& before, const Target& target, const storage::Identity& who) const;
+  storage::Identity Who(const rpc::CallContext& context, const NfsExport& exported) const;
+
+  // nfs3_attribute_procedures.cc
+  GetattrRes Getattr(const rpc::CallContext& context, const GetattrArgs& args);
+  SetattrRes Setattr(const rpc::CallContext& context, const SetattrArgs& args);
+  AccessRes Access(const rpc::CallContext& context, const AccessArgs& args);
+  FsstatRes Fsstat(const rpc::CallContext& context, const FsstatArgs& args);
+  FsinfoRes Fsinfo(const rpc::CallContext& context, const FsinfoArgs& args);
+  PathconfRes Pathconf(const rpc::CallContext& context, const PathconfArgs& args);
+  // nfs3_io_procedures.cc
+  ReadlinkRes Readlink(const rpc::CallContext& context, const ReadlinkArgs& args);
+  ReadRes Read(const rpc::CallContext& context, const ReadArgs& args);
+  WriteRes Write(const rpc::CallContext& context, const WriteArgs& args);
+  CommitRes Commit(const rpc::CallContext& context, const CommitArgs& args);
+  // nfs3_namespace_procedures.cc
+  LookupRes Lookup(const rpc::CallContext& context, const LookupArgs& args);
+  CreateRes Create(const rpc::CallContext& context, const CreateArgs& args);
+  MkdirRes Mkdir(const rpc::CallContext& context, const MkdirArgs& args);
+  SymlinkRes Symlink(const rpc::CallContext& context, const SymlinkArgs& args);
+  MknodRes Mknod(const rpc::CallContext& context, const MknodArgs& args);
+  RemoveRes Remove(const rpc::CallContext& context, const RemoveArgs& args);
+  RmdirRes Rmdir(const rpc::CallContext& context, const RmdirArgs& args);
+  RenameRes Rename(const rpc::CallContext& context, const RenameArgs& args);
+  LinkRes Link(const rpc::CallContext& context, const LinkArgs& args);
+  // nfs3_directory_procedures.cc
+  ReaddirRes Readdir(const rpc::CallContext& context, const ReaddirArgs& args);
+  ReaddirplusRes Readdirplus(const rpc::CallContext& context, const ReaddirplusArgs& args);
+
+  // One dispatch-table row: a procedure of this service with its codec.
+  template <typename Args, typename Res>
+  rpc::Procedure Row(const char* name, void (*decode)(xdr::XdrDecoder&, Args&),
+                     Res (Nfs3Service::*method)(const rpc::CallContext&, const Args&),
+                     void (*encode)(xdr::XdrEncoder&, const Res&),
+                     rpc::ProcedurePolicies policies) {
+    return rpc::MakeProcedure(
+        name, decode,
+        [this, method](const rpc::CallContext& context, const Args& args) {
+          return (this->*method)(context, args);
+        },
+        encode, policies);
+  }
+
+  // A new object's reply parts (CREATE, MKDIR, SYMLINK, MKNOD share them).
+  struct Created {
+    PostOpFh3 handle;
+    PostOpAttr attributes;
+  };
+  Created Describe(const NfsExport& exported, const storage::NamedObject& object) const;
+
+  std::vector<NfsExport> exports_;
+  const FileHandleCodec& handles_;
+  WriteVerf3 write_verifier_{};
+};
+
+}  // namespace nfsuite::nfs
+
+#endif  // NFSUITE_SERVICE_NFS_NFS3_SERVICE_H_

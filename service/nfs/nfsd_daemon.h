@@ -1,0 +1,37 @@
+#ifndef NFSUITE_SERVICE_NFS_NFSD_DAEMON_H_
+#define NFSUITE_SERVICE_NFS_NFSD_DAEMON_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace nfsuite::nfs {
+
+struct NfsdConfig {
+  // Until nfsd follows mountd's export table over the control channel (the exports issue), it
+  // is given the same export directories as mountd.
+  std::vector<std::string> exports;
+  uint16_t port = 2049;
+  std::vector<std::string> listen_addresses = {"0.0.0.0", "::"};
+  std::string state_dir = "/var/lib/nfsuite";
+  std::string run_dir = "/run/nfsuite";
+  uint16_t portmapper_port = 111;
+  size_t worker_threads = 8;
+  size_t max_connections = 1024;
+  absl::Duration idle_timeout = absl::Minutes(6);
+  bool root_squash = true;
+  uint32_t anonymous_uid = 65534;
+  uint32_t anonymous_gid = 65534;
+  absl::Duration registration_check_interval = absl::Seconds(5);
+  std::string log_level = "info";
+};
+
+// Runs nfsd until SIGTERM or SIGINT; an error when it cannot start.
+absl::Status RunNfsd(const NfsdConfig& config);
+
+}  // namespace nfsuite::nfs
+
+#endif  // NFSUITE_SERVICE_NFS_NFSD_DAEMON_H_

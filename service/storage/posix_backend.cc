@@ -1,0 +1,978 @@
+#include "service/storage/posix_backend.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/util/logging.h"
+
+namespace nfsuite::storage {
+namespace {
+
+constexpr size_t kMaxObjectIdSize = 44;  // what a v3 file handle has room for
+constexpr size_t kMaxNameSize = 255;
+constexpr size_t kMaxSymlinkTarget = 4095;  // PATH_MAX without the NUL
+constexpr mode_t kDefaultFileMode = 0644;
+constexpr mode_t kDefaultDirectoryMode = 0755;
+// How many ".." steps a directory may be below the export root. Deeper directories cannot be
+// reached by paths within PATH_MAX anyway; the bound keeps a resolution's cost finite.
+constexpr int kMaxDirectoryDepth = 2048;
+constexpr size_t kDirentBufferSize = 32 * 1024;
+constexpr int64_t kMaxOffset = std::numeric_limits<int64_t>::max();
+
+// Owns a descriptor. Closing never changes errno, so an error can be read after a scope ends.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      Reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { Reset(); }
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  void Reset() {
+    if (fd_ < 0) return;
+    const int saved = errno;
+    close(fd_);
+    errno = saved;
+    fd_ = -1;
+  }
+  int fd_ = -1;
+};
+
+// The calling thread's filesystem identity is the NFS caller's while this lives (when the
+// process runs as root; otherwise there is nothing to switch).
+class AsCaller {
+ public:
+  AsCaller(const Identity& who, bool switch_identity) {
+    if (!switch_identity) return;
+    absl::StatusOr<ScopedThreadIdentity> entered = ScopedThreadIdentity::Enter(who);
+    if (!entered.ok()) {
+      Logf(LogLevel::kError, "storage: %s", entered.status().ToString());
+      return;
+    }
+    scope_.emplace(std::move(*entered));
+  }
+  // False when the identity could not be taken: the operation must not run as the server.
+  bool ok(bool switch_identity) const { return !switch_identity || scope_.has_value(); }
+
+ private:
+  std::optional<ScopedThreadIdentity> scope_;
+};
+
+// "/proc/self/fd/N": reopens the object behind a descriptor (O_PATH ones included) with the
+// permission checks of a fresh open, and names it for calls that take no descriptor.
+struct ProcPath {
+  explicit ProcPath(int fd) { std::snprintf(text, sizeof(text), "/proc/self/fd/%d", fd); }
+  char text[32];
+};
+
+// 0 when `name` is a usable single component, else the errno for it. The NFS layer refuses bad
+// names already; this keeps the backend safe on its own.
+int CheckName(absl::string_view name) {
+  if (name.empty()) return EINVAL;
+  if (name.size() > kMaxNameSize) return ENAMETOOLONG;
+  if (name.find('/') != absl::string_view::npos || name.find('\0') != absl::string_view::npos) {
+    return EINVAL;
+  }
+  return 0;
+}
+
+bool IsDotName(absl::string_view name) { return name == "." || name == ".."; }
+
+// For names that are about to be created: "." and ".." always exist.
+int CheckNewName(absl::string_view name) {
+  if (IsDotName(name)) return EEXIST;
+  return CheckName(name);
+}
+
+// Opens `name` in `dir_fd` without following a final symlink and without leaving the directory,
+// following magic links or crossing into another mount.
+UniqueFd OpenChild(int dir_fd, const std::string& name, uint64_t extra_flags = 0) {
+  struct open_how how {};
+  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC | extra_flags;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+  for (int attempt = 0;; ++attempt) {
+    const long fd = syscall(SYS_openat2, dir_fd, name.c_str(), &how, sizeof(how));
+    // EAGAIN: the kernel saw a concurrent rename and could not vouch for the walk; retry.
+    if (fd < 0 && (errno == EINTR || errno == EAGAIN) && attempt < 8) continue;
+    return UniqueFd(static_cast<int>(fd));
+  }
+}
+
+// Like OpenChild, but creates a new regular file (O_EXCL) and opens it for writing.
+UniqueFd CreateChild(int dir_fd, const std::string& name, mode_t mode) {
+  struct open_how how {};
+  how.flags = O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
+  how.mode = mode;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+  for (int attempt = 0;; ++attempt) {
+    const long fd = syscall(SYS_openat2, dir_fd, name.c_str(), &how, sizeof(how));
+    if (fd < 0 && (errno == EINTR || errno == EAGAIN) && attempt < 8) continue;
+    return UniqueFd(static_cast<int>(fd));
+  }
+}
+
+// A kernel file handle with room for the largest one the kernel makes.
+struct KernelHandle {
+  KernelHandle() { handle()->handle_bytes = MAX_HANDLE_SZ; }
+  file_handle* handle() { return reinterpret_cast<file_handle*>(storage); }
+  alignas(file_handle) unsigned char storage[sizeof(file_handle) + MAX_HANDLE_SZ];
+};
+
+StorageResult<ObjectId> IdOf(int fd) {
+  KernelHandle buffer;
+  file_handle* handle = buffer.handle();
+  int mount_id = 0;
+  if (name_to_handle_at(fd, "", handle, &mount_id, AT_EMPTY_PATH) != 0) {
+    const int error = errno;
+    Logf(LogLevel::kWarning, "storage: name_to_handle_at failed: %s", std::strerror(error));
+    return Errno{error};
+  }
+  if (handle->handle_bytes > kMaxObjectIdSize || handle->handle_type < 0 ||
+      handle->handle_type > 255) {
+    Logf(LogLevel::kError,
+         "storage: the filesystem's file handle (type %d, %u bytes) does not fit in an NFS "
+         "handle (type 0-255, at most %u bytes)",
+         handle->handle_type, handle->handle_bytes, static_cast<unsigned>(kMaxObjectIdSize));
+    return Errno{EOVERFLOW};
+  }
+  ObjectId id;
+  id.kind = static_cast<uint8_t>(handle->handle_type);
+  id.bytes.assign(handle->f_handle, handle->f_handle + handle->handle_bytes);
+  return id;
+}
+
+FileType TypeOf(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFDIR:
+      return FileType::kDirectory;
+    case S_IFBLK:
+      return FileType::kBlockDevice;
+    case S_IFCHR:
+      return FileType::kCharDevice;
+    case S_IFLNK:
+      return FileType::kSymlink;
+    case S_IFSOCK:
+      return FileType::kSocket;
+    case S_IFIFO:
+      return FileType::kFifo;
+    default:
+      return FileType::kRegular;
+  }
+}
+
+Timestamp ToTimestamp(const struct timespec& time) {
+  return Timestamp{static_cast<int64_t>(time.tv_sec), static_cast<uint32_t>(time.tv_nsec)};
+}
+
+// The errno for using a non-regular object as a file's data.
+int NotRegularError(const struct stat& info) { return S_ISDIR(info.st_mode) ? EISDIR : EINVAL; }
+
+// EXCLUSIVE create's verifier as (mtime, atime) seconds, as Linux nfsd keeps it: 31 bits each so
+// the times stay positive on every filesystem.
+std::pair<time_t, time_t> VerifierTimes(const std::array<uint8_t, 8>& verifier) {
+  uint32_t high = 0;
+  uint32_t low = 0;
+  for (int i = 0; i < 4; ++i) {
+    high = (high << 8) | verifier[i];
+    low = (low << 8) | verifier[4 + i];
+  }
+  return {static_cast<time_t>(high & 0x7fffffff), static_cast<time_t>(low & 0x7fffffff)};
+}
+
+}  // namespace
+
+class PosixBackend::Object {
+ public:
+  UniqueFd fd;
+  struct stat info {};
+};
+
+absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::string& export_path) {
+  if (export_path.empty()) return absl::InvalidArgumentError("the export path is empty");
+  // Not O_PATH: open_by_handle_at refuses an O_PATH descriptor as its mount_fd.
+  UniqueFd root(open(export_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root.valid()) {
+    const int error = errno;
+    if (error == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("export path ", export_path, " does not exist"));
+    }
+    if (error == ENOTDIR) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("export path ", export_path, " is not a directory"));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot open export path ", export_path, ": ", std::strerror(error)));
+  }
+  if (geteuid() != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the POSIX storage backend needs root (CAP_DAC_READ_SEARCH) for persistent handles; "
+        "cannot serve ",
+        export_path));
+  }
+  struct stat root_stat {};
+  if (fstat(root.get(), &root_stat) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot stat export path ", export_path, ": ", std::strerror(errno)));
+  }
+  StorageResult<ObjectId> root_id = IdOf(root.get());
+  if (!root_id.ok()) {
+    if (root_id.error() == EOVERFLOW) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the filesystem of ", export_path,
+                       " makes file handles too long for NFS (over 44 bytes)"));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("the filesystem of ", export_path,
+                     " does not support file handles: ", std::strerror(root_id.error())));
+  }
+
+  // Check now what every request relies on: handles open again, and /proc reopens descriptors.
+  KernelHandle buffer;
+  buffer.handle()->handle_bytes = root_id->bytes.size();
+  buffer.handle()->handle_type = root_id->kind;
+  std::copy(root_id->bytes.begin(), root_id->bytes.end(), buffer.handle()->f_handle);
+  UniqueFd reopened(open_by_handle_at(root.get(), buffer.handle(), O_PATH | O_CLOEXEC));
+  if (!reopened.valid()) {
+    const int error = errno;
+    if (error == EPERM) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the POSIX storage backend needs root (CAP_DAC_READ_SEARCH) for persistent handles; "
+          "open_by_handle_at refused on ",
+          export_path));
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "file handles of ", export_path, " do not open again: ", std::strerror(error)));
+  }
+  UniqueFd via_proc(open(ProcPath(root.get()).text, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  struct stat via_proc_stat {};
+  if (!via_proc.valid() || fstat(via_proc.get(), &via_proc_stat) != 0 ||
+      via_proc_stat.st_ino != root_stat.st_ino || via_proc_stat.st_dev != root_stat.st_dev) {
+    return absl::FailedPreconditionError(
+        "the POSIX storage backend needs /proc mounted (it reopens descriptors through "
+        "/proc/self/fd)");
+  }
+
+  return std::unique_ptr<PosixBackend>(
+      new PosixBackend(root.release(), root_stat, std::move(*root_id), /*switch_identity=*/true));
+}
+
+PosixBackend::PosixBackend(int root_fd, const struct stat& root_stat, ObjectId root_id,
+                           bool switch_identity)
+    : root_fd_(root_fd),
+      root_dev_(root_stat.st_dev),
+      root_ino_(root_stat.st_ino),
+      root_id_(std::move(root_id)),
+      // major and minor in one number: the same for as long as the device keeps its number.
+      filesystem_id_((static_cast<uint64_t>(major(root_stat.st_dev)) << 32) |
+                     minor(root_stat.st_dev)),
+      switch_identity_(switch_identity) {}
+
+PosixBackend::~PosixBackend() { close(root_fd_); }
+
+bool PosixBackend::IsRoot(const struct stat& info) const {
+  return info.st_dev == root_dev_ && info.st_ino == root_ino_;
+}
+
+StorageResult<PosixBackend::Object> PosixBackend::Resolve(const ObjectId& id) const {
+  if (id.bytes.empty() || id.bytes.size() > kMaxObjectIdSize) return Errno{ESTALE};
+  KernelHandle buffer;
+  file_handle* handle = buffer.handle();
+  handle->handle_bytes = id.bytes.size();
+  handle->handle_type = id.kind;
+  std::copy(id.bytes.begin(), id.bytes.end(), handle->f_handle);
+  Object object;
+  object.fd = UniqueFd(open_by_handle_at(root_fd_, handle, O_PATH | O_CLOEXEC));
+  if (!object.fd.valid()) {
+    const int error = errno;
+    switch (error) {
+      case EMFILE:
+      case ENFILE:
+      case ENOMEM:
+        return Errno{error};  // the server's trouble, not the handle's
+      case EPERM:
+        Logf(LogLevel::kError, "storage: open_by_handle_at refused: the server lost root");
+        return Errno{error};
+      default:
+        return Errno{ESTALE};  // removed, or bytes the filesystem does not recognize
+    }
+  }
+  if (fstat(object.fd.get(), &object.info) != 0) return Errno{ESTALE};
+  // nlink 0: removed but still open somewhere, which would keep the handle working.
+  if (object.info.st_dev != root_dev_ || object.info.st_nlink == 0) return Errno{ESTALE};
+  if (S_ISDIR(object.info.st_mode) && !IsRoot(object.info)) {
+    if (const int error = CheckUnderRoot(object.fd.get()); error != 0) return Errno{error};
+  }
+  return object;
+}
+
+StorageResult<PosixBackend::Object> PosixBackend::ResolveDirectory(const ObjectId& id) const {
+  StorageResult<Object> object = Resolve(id);
+  if (object.ok() && !S_ISDIR(object->info.st_mode)) return Errno{ENOTDIR};
+  return object;
+}
+
+int PosixBackend::CheckUnderRoot(int fd) const {
+  UniqueFd current(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  if (!current.valid()) return errno;
+  struct stat info {};
+  if (fstat(current.get(), &info) != 0) return ESTALE;
+  for (int depth = 0; depth < kMaxDirectoryDepth; ++depth) {
+    if (IsRoot(info)) return 0;
+    UniqueFd parent(openat(current.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!parent.valid()) {
+      const int error = errno;
+      return (error == EMFILE || error == ENFILE || error == ENOMEM) ? error : ESTALE;
+    }
+    struct stat parent_info {};
+    if (fstat(parent.get(), &parent_info) != 0) return ESTALE;
+    // Another filesystem, or the top of the namespace: the directory left the export.
+    if (parent_info.st_dev != root_dev_ ||
+        (parent_info.st_ino == info.st_ino && parent_info.st_dev == info.st_dev)) {
+      return ESTALE;
+    }
+    current = std::move(parent);
+    info = parent_info;
+  }
+  Logf(LogLevel::kWarning, "storage: a directory more than %d levels deep answered as stale",
+       kMaxDirectoryDepth);
+  return ESTALE;
+}
+
+Attributes PosixBackend::ToAttributes(const struct stat& info) const {
+  Attributes attributes;
+  attributes.type = TypeOf(info.st_mode);
+  attributes.mode = info.st_mode & 07777;
+  attributes.nlink = static_cast<uint32_t>(
+      std::min<uint64_t>(info.st_nlink, std::numeric_limits<uint32_t>::max()));
+  attributes.uid = info.st_uid;
+  attributes.gid = info.st_gid;
+  attributes.size = static_cast<uint64_t>(info.st_size);
+  attributes.used = static_cast<uint64_t>(info.st_blocks) * 512;
+  attributes.rdev_major = major(info.st_rdev);
+  attributes.rdev_minor = minor(info.st_rdev);
+  attributes.fsid = filesystem_id_;
+  attributes.fileid = info.st_ino;
+  attributes.atime = ToTimestamp(info.st_atim);
+  attributes.mtime = ToTimestamp(info.st_mtim);
+  attributes.ctime = ToTimestamp(info.st_ctim);
+  return attributes;
+}
+
+StorageResult<NamedObject> PosixBackend::Describe(int fd) const {
+  struct stat info {};
+  if (fstat(fd, &info) != 0) return Errno{errno};
+  StorageResult<ObjectId> id = IdOf(fd);
+  if (!id.ok()) return Errno{id.error()};
+  return NamedObject{std::move(*id), ToAttributes(info)};
+}
+
+namespace {
+
+// Reopens `object` for I/O as the caller. The owner may do so whatever the mode, as with Linux
+// nfsd: an NFS client checks the mode at open(2) and then writes through a file it created 0444.
+UniqueFd Reopen(const Identity& who, bool switch_identity, int fd, const struct stat& info,
+                int flags, bool owner_override, int* error) {
+  const ProcPath path(fd);
+  {
+    AsCaller as(who, switch_identity);
+    if (!as.ok(switch_identity)) {
+      *error = EPERM;
+      return UniqueFd();
+    }
+    UniqueFd opened(open(path.text, flags | O_CLOEXEC | O_NOCTTY));
+    if (opened.valid()) return opened;
+    *error = errno;
+  }
+  if (*error != EACCES || !owner_override || who.uid != info.st_uid) return UniqueFd();
+  UniqueFd opened(open(path.text, flags | O_CLOEXEC | O_NOCTTY));
+  if (!opened.valid()) *error = errno;
+  return opened;
+}
+
+// The mode a new object gets exactly as asked: the kernel applied the server's umask. A
+// directory keeps the set-group-ID bit it inherited from a set-group-ID parent.
+int ApplyExactMode(int fd, mode_t wanted) {
+  struct stat info {};
+  if (fstat(fd, &info) != 0) return errno;
+  if (S_ISLNK(info.st_mode)) return 0;
+  const mode_t current = info.st_mode & 07777;
+  if (S_ISDIR(info.st_mode)) wanted |= current & S_ISGID;
+  if (wanted == current) return 0;
+  return fchmodat(AT_FDCWD, ProcPath(fd).text, wanted, 0) == 0 ? 0 : errno;
+}
+
+// utimensat's form of one time change; false for an impossible client time.
+bool ToTimespec(AttributeChanges::TimeChange change, const Timestamp& time, struct timespec* out) {
+  switch (change) {
+    case AttributeChanges::TimeChange::kKeep:
+      *out = {0, UTIME_OMIT};
+      return true;
+    case AttributeChanges::TimeChange::kSetToServerTime:
+      *out = {0, UTIME_NOW};
+      return true;
+    case AttributeChanges::TimeChange::kSetToClientTime:
+      if (time.nanoseconds >= 1000000000u) return false;
+      out->tv_sec = static_cast<time_t>(time.seconds);
+      out->tv_nsec = static_cast<long>(time.nanoseconds);
+      return true;
+  }
+  return false;
+}
+
+// Applies `changes` to the object behind `fd` as the caller: size first (it moves mtime), then
+// owner (which clears set-ID bits), mode and times. `writable_fd`, when given, is an open
+// descriptor of the same file to truncate through.
+int ApplyChanges(const Identity& who, bool switch_identity, int fd, const AttributeChanges& changes,
+                 int writable_fd = -1) {
+  struct stat info {};
+  if (fstat(fd, &info) != 0) return errno;
+  struct timespec times[2];
+  if (!ToTimespec(changes.atime_change, changes.atime, &times[0]) ||
+      !ToTimespec(changes.mtime_change, changes.mtime, &times[1])) {
+    return EINVAL;
+  }
+  if (changes.size.has_value()) {
+    if (!S_ISREG(info.st_mode)) return EINVAL;
+    if (*changes.size > static_cast<uint64_t>(kMaxOffset)) return EFBIG;
+    UniqueFd reopened;
+    if (writable_fd < 0) {
+      int error = 0;
+      reopened = Reopen(who, switch_identity, fd, info, O_WRONLY, /*owner_override=*/true, &error);
+      if (!reopened.valid()) return error;
+      writable_fd = reopened.get();
+    }
+    AsCaller as(who, switch_identity);
+    if (!as.ok(switch_identity)) return EPERM;
+    if (ftruncate(writable_fd, static_cast<off_t>(*changes.size)) != 0) return errno;
+  }
+  AsCaller as(who, switch_identity);
+  if (!as.ok(switch_identity)) return EPERM;
+  if (changes.uid.has_value() || changes.gid.has_value()) {
+    const uid_t uid = changes.uid.has_value() ? *changes.uid : static_cast<uid_t>(-1);
+    const gid_t gid = changes.gid.has_value() ? *changes.gid : static_cast<gid_t>(-1);
+    if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) return errno;
+  }
+  // Linux has no modes for symlinks; Linux nfsd ignores the change too.
+  if (changes.mode.has_value() && !S_ISLNK(info.st_mode)) {
+    if (fchmodat(AT_FDCWD, ProcPath(fd).text, *changes.mode & 07777, 0) != 0) return errno;
+  }
+  if (changes.atime_change != AttributeChanges::TimeChange::kKeep ||
+      changes.mtime_change != AttributeChanges::TimeChange::kKeep) {
+    if (utimensat(fd, "", times, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0) return errno;
+  }
+  return 0;
+}
+
+}  // namespace
+
+StorageResult<Attributes> PosixBackend::GetAttributes(const Identity& who, const ObjectId& object) {
+  StorageResult<Object> resolved = Resolve(object);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  struct stat info {};
+  if (fstat(resolved->fd.get(), &info) != 0) return Errno{errno};
+  return ToAttributes(info);
+}
+
+StorageResult<Attributes> PosixBackend::SetAttributes(const Identity& who, const ObjectId& object,
+                                                      const AttributeChanges& changes) {
+  StorageResult<Object> resolved = Resolve(object);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  if (const int error = ApplyChanges(who, switch_identity_, resolved->fd.get(), changes);
+      error != 0) {
+    return Errno{error};
+  }
+  struct stat info {};
+  if (fstat(resolved->fd.get(), &info) != 0) return Errno{errno};
+  return ToAttributes(info);
+}
+
+StorageResult<NamedObject> PosixBackend::Lookup(const Identity& who, const ObjectId& directory,
+                                                absl::string_view name) {
+  if (const int error = CheckName(name); error != 0) return Errno{error};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  UniqueFd child;
+  {
+    AsCaller as(who, switch_identity_);
+    if (!as.ok(switch_identity_)) return Errno{EPERM};
+    if (name == ".." && !IsRoot(parent->info)) {
+      child = UniqueFd(openat(parent->fd.get(), "..", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    } else {
+      // "." and the root's ".." are the directory itself, opened as "." so that the caller's
+      // search permission is checked as for any other name.
+      child = OpenChild(parent->fd.get(), IsDotName(name) ? "." : std::string(name));
+    }
+    if (!child.valid()) return Errno{errno};
+  }
+  // The parent of a directory moved out of the export meanwhile is not the client's to see.
+  if (name == "..") {
+    if (const int error = CheckUnderRoot(child.get()); error != 0) return Errno{error};
+  }
+  return Describe(child.get());
+}
+
+StorageResult<std::string> PosixBackend::ReadLink(const Identity& who, const ObjectId& link) {
+  StorageResult<Object> resolved = Resolve(link);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  if (!S_ISLNK(resolved->info.st_mode)) return Errno{EINVAL};
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  // st_size is the target's length on most filesystems; grow in case it is not.
+  size_t size = std::max<size_t>(static_cast<size_t>(resolved->info.st_size) + 1, 256);
+  for (;;) {
+    std::string target(size, '\0');
+    const ssize_t length = readlinkat(resolved->fd.get(), "", target.data(), target.size());
+    if (length < 0) return Errno{errno};
+    if (static_cast<size_t>(length) < target.size()) {
+      target.resize(static_cast<size_t>(length));
+      return target;
+    }
+    if (size > kMaxSymlinkTarget * 16) return Errno{ENAMETOOLONG};
+    size *= 2;
+  }
+}
+
+StorageResult<ReadData> PosixBackend::Read(const Identity& who, const ObjectId& file,
+                                           uint64_t offset, uint32_t count) {
+  StorageResult<Object> resolved = Resolve(file);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  const struct stat& info = resolved->info;
+  if (!S_ISREG(info.st_mode)) return Errno{NotRegularError(info)};
+  int error = 0;
+  UniqueFd io = Reopen(who, switch_identity_, resolved->fd.get(), info, O_RDONLY,
+                       /*owner_override=*/true, &error);
+  if (!io.valid()) return Errno{error};
+
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  struct stat before {};
+  if (fstat(io.get(), &before) != 0) return Errno{errno};
+  const uint64_t size = static_cast<uint64_t>(before.st_size);
+  auto bytes = std::make_shared<std::vector<uint8_t>>();
+  if (offset < size) {
+    // Sized by the file, not by the request: a client's count never decides an allocation.
+    const uint64_t want = std::min<uint64_t>({count, kMaxReadSize, size - offset});
+    bytes->resize(want);
+    size_t done = 0;
+    while (done < want) {
+      const ssize_t n =
+          pread(io.get(), bytes->data() + done, want - done, static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Errno{errno};
+      }
+      if (n == 0) break;  // the file shrank meanwhile
+      done += static_cast<size_t>(n);
+    }
+    bytes->resize(done);
+  }
+  struct stat after {};
+  if (fstat(io.get(), &after) != 0) return Errno{errno};
+  ReadData data;
+  data.eof = offset + bytes->size() >= static_cast<uint64_t>(after.st_size);
+  data.bytes = std::move(bytes);
+  return data;
+}
+
+StorageResult<WriteOutcome> PosixBackend::Write(const Identity& who, const ObjectId& file,
+                                                uint64_t offset, absl::Span<const uint8_t> data,
+                                                Stability stability) {
+  StorageResult<Object> resolved = Resolve(file);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  const struct stat& info = resolved->info;
+  if (!S_ISREG(info.st_mode)) return Errno{NotRegularError(info)};
+  if (data.size() > std::numeric_limits<uint32_t>::max()) return Errno{EINVAL};
+  if (offset > static_cast<uint64_t>(kMaxOffset) - data.size()) return Errno{EFBIG};
+  int error = 0;
+  UniqueFd io = Reopen(who, switch_identity_, resolved->fd.get(), info, O_WRONLY,
+                       /*owner_override=*/true, &error);
+  if (!io.valid()) return Errno{error};
+
+  // The write itself as the caller too: quotas, and the kernel clears set-ID bits on a write by
+  // anyone without CAP_FSETID.
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n =
+        pwrite(io.get(), data.data() + done, data.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (done > 0) break;  // a short write; the client sends the rest and learns why then
+      return Errno{errno};
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (stability == Stability::kFileSync && fsync(io.get()) != 0) return Errno{errno};
+  if (stability == Stability::kDataSync && fdatasync(io.get()) != 0) return Errno{errno};
+  return WriteOutcome{static_cast<uint32_t>(done), stability};
+}
+
+StorageStatus PosixBackend::Commit(const Identity& who, const ObjectId& file, uint64_t, uint32_t) {
+  StorageResult<Object> resolved = Resolve(file);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  const struct stat& info = resolved->info;
+  if (!S_ISREG(info.st_mode)) return Errno{NotRegularError(info)};
+  // Anyone who could have written may commit; someone who can only read may too: a flush shows
+  // and changes nothing.
+  int error = 0;
+  UniqueFd io = Reopen(who, switch_identity_, resolved->fd.get(), info, O_WRONLY,
+                       /*owner_override=*/true, &error);
+  if (!io.valid() && error == EACCES) {
+    io = Reopen(who, switch_identity_, resolved->fd.get(), info, O_RDONLY,
+                /*owner_override=*/true, &error);
+  }
+  if (!io.valid()) return Errno{error};
+  // The whole file, metadata included: the size a write extended is part of the data.
+  if (fsync(io.get()) != 0) return Errno{errno};
+  return Done{};
+}
+
+StorageResult<NamedObject> PosixBackend::Create(const Identity& who, const ObjectId& directory,
+                                                absl::string_view name, const CreateHow& how) {
+  if (const int error = CheckNewName(name); error != 0) return Errno{error};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  const std::string child_name(name);
+  const bool exclusive = how.mode == CreateHow::Mode::kExclusive;
+  const mode_t mode =
+      exclusive ? kDefaultFileMode : how.initial.mode.value_or(kDefaultFileMode) & 07777;
+  const auto [verifier_mtime, verifier_atime] = VerifierTimes(how.verifier);
+
+  UniqueFd created;
+  UniqueFd existing;
+  {
+    AsCaller as(who, switch_identity_);
+    if (!as.ok(switch_identity_)) return Errno{EPERM};
+    // O_EXCL never follows a symlink and hands over a descriptor of exactly the new file.
+    created = CreateChild(parent->fd.get(), child_name, mode);
+    if (!created.valid()) {
+      if (errno != EEXIST) return Errno{errno};
+      if (how.mode == CreateHow::Mode::kGuarded) return Errno{EEXIST};
+      existing = OpenChild(parent->fd.get(), child_name);
+      if (!existing.valid()) return Errno{errno};
+    }
+  }
+
+  if (existing.valid()) {
+    struct stat info {};
+    if (fstat(existing.get(), &info) != 0) return Errno{errno};
+    if (exclusive) {
+      // The retransmission of our own create: same verifier, and nothing written since.
+      const bool same = S_ISREG(info.st_mode) && info.st_mtim.tv_sec == verifier_mtime &&
+                        info.st_atim.tv_sec == verifier_atime && info.st_size == 0;
+      if (!same) return Errno{EEXIST};
+    } else if (S_ISREG(info.st_mode) && how.initial.size.has_value()) {
+      // UNCHECKED: an existing file stays as it is but for the size (Linux nfsd does the same).
+      AttributeChanges size_only;
+      size_only.size = how.initial.size;
+      if (const int error = ApplyChanges(who, switch_identity_, existing.get(), size_only);
+          error != 0) {
+        return Errno{error};
+      }
+    }
+    return Describe(existing.get());
+  }
+
+  int error = 0;
+  {
+    AsCaller as(who, switch_identity_);
+    if (!as.ok(switch_identity_)) return Errno{EPERM};
+    error = ApplyExactMode(created.get(), mode);
+    if (error == 0 && exclusive) {
+      struct timespec times[2] = {{verifier_atime, 0}, {verifier_mtime, 0}};
+      if (futimens(created.get(), times) != 0) error = errno;
+    }
+  }
+  if (error == 0 && !exclusive) {
+    AttributeChanges rest = how.initial;
+    rest.mode.reset();  // applied exactly above
+    error = ApplyChanges(who, switch_identity_, created.get(), rest, created.get());
+  }
+  if (error != 0) return Errno{error};
+  return Describe(created.get());
+}
+
+StorageResult<NamedObject> PosixBackend::MakeDirectory(const Identity& who,
+                                                       const ObjectId& directory,
+                                                       absl::string_view name,
+                                                       const AttributeChanges& initial) {
+  if (const int error = CheckNewName(name); error != 0) return Errno{error};
+  if (initial.size.has_value()) return Errno{EINVAL};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  const std::string child_name(name);
+  const mode_t mode = initial.mode.value_or(kDefaultDirectoryMode) & 07777;
+  UniqueFd child;
+  {
+    AsCaller as(who, switch_identity_);
+    if (!as.ok(switch_identity_)) return Errno{EPERM};
+    if (mkdirat(parent->fd.get(), child_name.c_str(), mode) != 0) return Errno{errno};
+    child = OpenChild(parent->fd.get(), child_name, O_DIRECTORY);
+    if (!child.valid()) return Errno{errno};
+    if (const int error = ApplyExactMode(child.get(), mode); error != 0) return Errno{error};
+  }
+  AttributeChanges rest = initial;
+  rest.mode.reset();
+  if (const int error = ApplyChanges(who, switch_identity_, child.get(), rest); error != 0) {
+    return Errno{error};
+  }
+  return Describe(child.get());
+}
+
+StorageResult<NamedObject> PosixBackend::MakeSymlink(const Identity& who, const ObjectId& directory,
+                                                     absl::string_view name,
+                                                     absl::string_view target,
+                                                     const AttributeChanges& initial) {
+  if (const int error = CheckNewName(name); error != 0) return Errno{error};
+  if (target.empty()) return Errno{ENOENT};
+  if (target.find('\0') != absl::string_view::npos) return Errno{EINVAL};
+  if (target.size() > kMaxSymlinkTarget) return Errno{ENAMETOOLONG};
+  if (initial.size.has_value()) return Errno{EINVAL};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  const std::string child_name(name);
+  UniqueFd child;
+  {
+    AsCaller as(who, switch_identity_);
+    if (!as.ok(switch_identity_)) return Errno{EPERM};
+    // The target is stored, never resolved here: it is the client's text.
+    if (symlinkat(std::string(target).c_str(), parent->fd.get(), child_name.c_str()) != 0) {
+      return Errno{errno};
+    }
+    child = OpenChild(parent->fd.get(), child_name);
+    if (!child.valid()) return Errno{errno};
+  }
+  AttributeChanges rest = initial;
+  rest.mode.reset();
+  if (const int error = ApplyChanges(who, switch_identity_, child.get(), rest); error != 0) {
+    return Errno{error};
+  }
+  return Describe(child.get());
+}
+
+StorageResult<NamedObject> PosixBackend::MakeNode(const Identity& who, const ObjectId& directory,
+                                                  absl::string_view name, FileType type,
+                                                  uint32_t rdev_major, uint32_t rdev_minor,
+                                                  const AttributeChanges& initial) {
+  if (const int error = CheckNewName(name); error != 0) return Errno{error};
+  mode_t format = 0;
+  dev_t device = 0;
+  switch (type) {
+    case FileType::kFifo:
+      format = S_IFIFO;
+      break;
+    case FileType::kSocket:
+      format = S_IFSOCK;
+      break;
+    case FileType::kCharDevice:
+      format = S_IFCHR;
+      device = makedev(rdev_major, rdev_minor);
+      break;
+    case FileType::kBlockDevice:
+      format = S_IFBLK;
+      device = makedev(rdev_major, rdev_minor);
+      break;
+    default:
+      return Errno{EINVAL};  // regular files, directories and symlinks have their own calls
+  }
+  if (initial.size.has_value()) return Errno{EINVAL};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  const std::string child_name(name);
+  const mode_t mode = initial.mode.value_or(kDefaultFileMode) & 07777;
+  UniqueFd child;
+  {
+    // Devices need CAP_MKNOD, which a caller other than root does not have: the fsuid switch
+    // drops it with the other filesystem capabilities.
+    AsCaller as(who, switch_identity_);
+    if (!as.ok(switch_identity_)) return Errno{EPERM};
+    if (mknodat(parent->fd.get(), child_name.c_str(), format | mode, device) != 0) {
+      return Errno{errno};
+    }
+    child = OpenChild(parent->fd.get(), child_name);
+    if (!child.valid()) return Errno{errno};
+    if (const int error = ApplyExactMode(child.get(), mode); error != 0) return Errno{error};
+  }
+  AttributeChanges rest = initial;
+  rest.mode.reset();
+  if (const int error = ApplyChanges(who, switch_identity_, child.get(), rest); error != 0) {
+    return Errno{error};
+  }
+  return Describe(child.get());
+}
+
+StorageStatus PosixBackend::Remove(const Identity& who, const ObjectId& directory,
+                                   absl::string_view name) {
+  if (const int error = CheckName(name); error != 0) return Errno{error};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  // A directory fails with EISDIR, "." and ".." too.
+  if (unlinkat(parent->fd.get(), std::string(name).c_str(), 0) != 0) return Errno{errno};
+  return Done{};
+}
+
+StorageStatus PosixBackend::RemoveDirectory(const Identity& who, const ObjectId& directory,
+                                            absl::string_view name) {
+  if (const int error = CheckName(name); error != 0) return Errno{error};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  // "." fails with EINVAL and ".." with ENOTEMPTY.
+  if (unlinkat(parent->fd.get(), std::string(name).c_str(), AT_REMOVEDIR) != 0) {
+    return Errno{errno};
+  }
+  return Done{};
+}
+
+StorageStatus PosixBackend::Rename(const Identity& who, const ObjectId& from_directory,
+                                   absl::string_view from_name, const ObjectId& to_directory,
+                                   absl::string_view to_name) {
+  if (const int error = CheckName(from_name); error != 0) return Errno{error};
+  if (const int error = CheckName(to_name); error != 0) return Errno{error};
+  // The kernel answers EBUSY, which reads as an I/O error; the request is simply invalid.
+  if (IsDotName(from_name) || IsDotName(to_name)) return Errno{EINVAL};
+  StorageResult<Object> from = ResolveDirectory(from_directory);
+  if (!from.ok()) return Errno{from.error()};
+  StorageResult<Object> to = ResolveDirectory(to_directory);
+  if (!to.ok()) return Errno{to.error()};
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  if (renameat(from->fd.get(), std::string(from_name).c_str(), to->fd.get(),
+               std::string(to_name).c_str()) != 0) {
+    return Errno{errno};
+  }
+  return Done{};
+}
+
+StorageStatus PosixBackend::Link(const Identity& who, const ObjectId& file,
+                                 const ObjectId& directory, absl::string_view name) {
+  if (const int error = CheckNewName(name); error != 0) return Errno{error};
+  StorageResult<Object> target = Resolve(file);
+  if (!target.ok()) return Errno{target.error()};
+  if (S_ISDIR(target->info.st_mode)) return Errno{EISDIR};
+  StorageResult<Object> parent = ResolveDirectory(directory);
+  if (!parent.ok()) return Errno{parent.error()};
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  // linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH, which the caller's identity lacks; the
+  // /proc link names the same object with the ordinary permission checks.
+  if (linkat(AT_FDCWD, ProcPath(target->fd.get()).text, parent->fd.get(), std::string(name).c_str(),
+             AT_SYMLINK_FOLLOW) != 0) {
+    return Errno{errno};
+  }
+  return Done{};
+}
+
+StorageResult<DirectoryPage> PosixBackend::ReadDirectory(const Identity& who,
+                                                         const ObjectId& directory, uint64_t cookie,
+                                                         uint64_t cookie_verifier,
+                                                         size_t max_entries, bool with_attributes) {
+  // We only ever hand out 0; anything else did not come from us.
+  if (cookie != 0 && cookie_verifier != 0) return Errno{EINVAL};
+  StorageResult<Object> resolved = ResolveDirectory(directory);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  int error = 0;
+  UniqueFd listing = Reopen(who, switch_identity_, resolved->fd.get(), resolved->info,
+                            O_RDONLY | O_DIRECTORY, /*owner_override=*/false, &error);
+  if (!listing.valid()) return Errno{error};
+
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  // The cookie is the filesystem's own offset, whatever its range; one it refuses is BAD_COOKIE.
+  if (cookie != 0 && lseek(listing.get(), static_cast<off_t>(cookie), SEEK_SET) < 0) {
+    return Errno{EINVAL};
+  }
+  DirectoryPage page;
+  page.cookie_verifier = 0;
+  std::vector<char> buffer(kDirentBufferSize);
+  // Read on past a full page until one more entry is seen, so that eof is exact.
+  bool more = false;
+  while (!more) {
+    const long length = syscall(SYS_getdents64, listing.get(), buffer.data(), buffer.size());
+    if (length < 0) {
+      if (errno == EINTR) continue;
+      return Errno{errno};
+    }
+    if (length == 0) break;
+    for (long position = 0; position < length;) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer.data() + position);
+      position += entry->d_reclen;
+      const absl::string_view entry_name(entry->d_name);
+      if (IsDotName(entry_name)) continue;
+      if (page.entries.size() >= max_entries) {
+        more = true;
+        break;
+      }
+      DirectoryEntry& out = page.entries.emplace_back();
+      out.fileid = entry->d_ino;
+      out.name = std::string(entry_name);
+      out.cookie = static_cast<uint64_t>(entry->d_off);
+    }
+  }
+  page.eof = !more;
+
+  if (with_attributes) {
+    for (DirectoryEntry& entry : page.entries) {
+      UniqueFd child = OpenChild(resolved->fd.get(), entry.name);
+      if (!child.valid()) continue;  // removed meanwhile, a mount point, or not searchable
+      StorageResult<NamedObject> object = Describe(child.get());
+      if (object.ok()) entry.object = std::move(*object);
+    }
+  }
+  return page;
+}
+
+StorageResult<FilesystemStatistics> PosixBackend::Statistics(const Identity& who,
+                                                             const ObjectId& object) {
+  StorageResult<Object> resolved = Resolve(object);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  AsCaller as(who, switch_identity_);
+  if (!as.ok(switch_identity_)) return Errno{EPERM};
+  struct statvfs info {};
+  if (fstatvfs(resolved->fd.get(), &info) != 0) return Errno{errno};
+  const uint64_t unit = info.f_frsize != 0 ? info.f_frsize : info.f_bsize;
+  FilesystemStatistics statistics;
+  statistics.total_bytes = static_cast<uint64_t>(info.f_blocks) * unit;
+  statistics.free_bytes = static_cast<uint64_t>(info.f_bfree) * unit;
+  statistics.available_bytes = static_cast<uint64_t>(info.f_bavail) * unit;
+  statistics.total_files = info.f_files;
+  statistics.free_files = info.f_ffree;
+  statistics.available_files = info.f_favail;
+  return statistics;
+}
+
+}  // namespace nfsuite::storage
