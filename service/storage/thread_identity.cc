@@ -36,7 +36,30 @@ std::vector<gid_t> CurrentGroups() {
   return groups;
 }
 
+constexpr int kCapSysResource = 24;  // CAP_SYS_RESOURCE in <linux/capability.h>
+constexpr uint32_t kCapabilityVersion3 = 0x20080522;
+
+struct CapabilityHeader {
+  uint32_t version;
+  int pid;  // 0: the calling thread
+};
+
 }  // namespace
+
+std::optional<ScopedThreadIdentity::Capabilities> ScopedThreadIdentity::ReadCapabilities() {
+  CapabilityHeader header{kCapabilityVersion3, 0};
+  uint32_t data[6];  // {effective, permitted, inheritable} for each of the two words
+  if (syscall(SYS_capget, &header, data) != 0) return std::nullopt;
+  return Capabilities{{data[0], data[3]}, {data[1], data[4]}, {data[2], data[5]}};
+}
+
+bool ScopedThreadIdentity::WriteCapabilities(const Capabilities& capabilities) {
+  CapabilityHeader header{kCapabilityVersion3, 0};
+  uint32_t data[6] = {capabilities.effective[0],   capabilities.permitted[0],
+                      capabilities.inheritable[0], capabilities.effective[1],
+                      capabilities.permitted[1],   capabilities.inheritable[1]};
+  return syscall(SYS_capset, &header, data) == 0;
+}
 
 absl::StatusOr<ScopedThreadIdentity> ScopedThreadIdentity::Enter(const Identity& identity) {
   const uid_t previous_uid = CurrentFsUid();
@@ -58,21 +81,35 @@ absl::StatusOr<ScopedThreadIdentity> ScopedThreadIdentity::Enter(const Identity&
     return absl::PermissionDeniedError(absl::StrCat("cannot act as uid ", identity.uid, " gid ",
                                                     identity.gid, ": nfsd needs root for this"));
   }
-  return ScopedThreadIdentity(previous_uid, previous_gid, std::move(previous_groups));
+  std::optional<Capabilities> previous_capabilities;
+  if (identity.uid != 0) {
+    std::optional<Capabilities> now = ReadCapabilities();
+    if (now.has_value() && (now->effective[0] & (1u << kCapSysResource)) != 0) {
+      previous_capabilities = now;
+      now->effective[0] &= ~(1u << kCapSysResource);
+      if (!WriteCapabilities(*now)) previous_capabilities.reset();
+    }
+  }
+  return ScopedThreadIdentity(previous_uid, previous_gid, std::move(previous_groups),
+                              previous_capabilities);
 }
 
 ScopedThreadIdentity::ScopedThreadIdentity(ScopedThreadIdentity&& other) noexcept
     : previous_uid_(other.previous_uid_),
       previous_gid_(other.previous_gid_),
-      previous_groups_(std::move(other.previous_groups_)) {
+      previous_groups_(std::move(other.previous_groups_)),
+      previous_capabilities_(other.previous_capabilities_) {
   other.active_ = false;
 }
 
 ScopedThreadIdentity::~ScopedThreadIdentity() {
   if (!active_) return;
   // fsuid first: going back to root restores the capabilities the other two need.
-  const bool restored = SetFsUid(previous_uid_) == previous_uid_ &&
-                        SetFsGid(previous_gid_) == previous_gid_ && SetGroups(previous_groups_);
+  // The saved capabilities go back after fsuid 0, whose return restores the filesystem ones.
+  const bool restored =
+      SetFsUid(previous_uid_) == previous_uid_ && SetFsGid(previous_gid_) == previous_gid_ &&
+      SetGroups(previous_groups_) &&
+      (!previous_capabilities_.has_value() || WriteCapabilities(*previous_capabilities_));
   // A worker thread left with a client's identity would serve the next client as that one.
   NFSUITE_CHECK(restored, "could not restore the thread's filesystem identity");
 }

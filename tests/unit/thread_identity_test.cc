@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -100,6 +101,34 @@ TEST_F(ThreadIdentityTest, KernelChecksPermissionsAsTheCaller) {
     }
     EXPECT_TRUE(CanRead(secret));  // root again
   }).join();
+}
+
+// Whether the calling thread has CAP_SYS_RESOURCE (bit 24) in its effective set.
+bool HasSysResource() {
+  std::ifstream status("/proc/thread-self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapEff:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> 24) & 1;
+  }
+  return false;
+}
+
+TEST_F(ThreadIdentityTest, NonRootCallersLoseCapSysResourceForTheScope) {
+  if (!HasSysResource()) GTEST_SKIP() << "this process has no CAP_SYS_RESOURCE to drop";
+  std::thread([&] {
+    {
+      auto as_user = ScopedThreadIdentity::Enter({1000, 1000, {}});
+      ASSERT_TRUE(as_user.ok());
+      EXPECT_FALSE(HasSysResource()) << "quota and reserved-block limits would not apply";
+    }
+    EXPECT_TRUE(HasSysResource());
+    {
+      auto as_root = ScopedThreadIdentity::Enter({0, 0, {}});
+      ASSERT_TRUE(as_root.ok());
+      EXPECT_TRUE(HasSysResource());
+    }
+  }).join();
+  EXPECT_TRUE(HasSysResource());
 }
 
 TEST_F(ThreadIdentityTest, MovedFromGuardDoesNotRestoreTwice) {
