@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/control/control_server.h"
+#include "common/control/daemon_status.h"
 #include "common/rpc/program_names.h"
 #include "common/rpc/socket_io.h"
 #include "common/util/atomic_file.h"
@@ -94,6 +96,40 @@ void DescribeRegistrations(const std::vector<rpc::ServiceRegistration>& registra
     out->set_owner("superuser");
     out->set_program_name(std::string(rpc::ProgramName(registration.program)));
   }
+}
+
+absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc::RpcServer& server,
+                                   const rpc::Dispatcher& dispatcher) {
+  const rpc::PortmapClient portmapper(rpc::SocketAddress::Loopback4(options.portmapper_port));
+  const std::vector<rpc::ServiceRegistration> registrations = RegistrationsOf(server, dispatcher);
+  if (absl::Status registered = portmapper.Register(registrations); !registered.ok()) {
+    server.Stop();
+    return absl::UnavailableError(absl::StrCat(
+        "cannot register with the portmapper: ", registered.message(), "; start portmapd first"));
+  }
+  DaemonControlService control_service(options.daemon, options.state_dir,
+                                       [&](v1::DaemonStatus& status) {
+                                         DescribeTransport(server, status);
+                                         DescribeRegistrations(registrations, status);
+                                       });
+  absl::StatusOr<std::unique_ptr<ControlServer>> control_server =
+      ControlServer::Start(ControlSocketPath(options.run_dir, options.daemon), {&control_service});
+  if (!control_server.ok()) {
+    (void)portmapper.Unregister(registrations);
+    server.Stop();
+    return control_server.status();
+  }
+  Logf(LogLevel::kInfo, "%s %s ready", options.daemon, NFSUITE_VERSION);
+
+  ServeUntilStopped(
+      options.registration_check_interval, [&] { EnsureRegistered(portmapper, registrations); },
+      options.on_reload);
+  control_server->reset();
+  if (absl::Status removed = portmapper.Unregister(registrations); !removed.ok()) {
+    Logf(LogLevel::kWarning, "registrations not removed: %s", removed.message());
+  }
+  server.Stop();
+  return absl::OkStatus();
 }
 
 void ServeUntilStopped(absl::Duration tick, const std::function<void()>& on_tick,

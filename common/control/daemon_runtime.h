@@ -41,6 +41,21 @@ void EnsureRegistered(const rpc::PortmapClient& portmapper,
 void DescribeRegistrations(const std::vector<rpc::ServiceRegistration>& registrations,
                            v1::DaemonStatus& status);
 
+struct RegisteredServiceOptions {
+  std::string daemon;  // "mountd", "nfsd"
+  std::string state_dir;
+  std::string run_dir;
+  uint16_t portmapper_port = 111;
+  absl::Duration registration_check_interval = absl::Seconds(5);
+  std::function<void()> on_reload;  // SIGHUP
+};
+
+// The life of an RPC daemon once its server has started: registers every program with the
+// portmapper on 127.0.0.1 (failing when none answers), serves the control socket, keeps the
+// registrations alive, and on SIGTERM/SIGINT unregisters and stops the server.
+absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc::RpcServer& server,
+                                   const rpc::Dispatcher& dispatcher);
+
 // Serves until SIGTERM or SIGINT, calling `on_tick` every `tick` and `on_reload` on SIGHUP.
 void ServeUntilStopped(absl::Duration tick, const std::function<void()>& on_tick,
                        const std::function<void()>& on_reload);

@@ -4,13 +4,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/control/control_server.h"
 #include "common/control/daemon_runtime.h"
-#include "common/control/daemon_status.h"
 #include "common/nfs/file_handle.h"
 #include "common/nfs/handle_key.h"
 #include "common/rpc/dispatcher.h"
-#include "common/rpc/portmap_client.h"
 #include "common/rpc/rpc_server.h"
 #include "common/util/logging.h"
 #include "service/mount/export_table.h"
@@ -75,43 +72,19 @@ absl::Status RunMountd(const MountdConfig& config) {
   rpc::RpcServer server(options, dispatcher);
   if (absl::Status started = server.Start(); !started.ok()) return started;
 
-  const rpc::PortmapClient portmapper(rpc::SocketAddress::Loopback4(config.portmapper_port));
-  const std::vector<rpc::ServiceRegistration> registrations =
-      control::RegistrationsOf(server, dispatcher);
-  if (absl::Status registered = portmapper.Register(registrations); !registered.ok()) {
-    server.Stop();
-    return absl::UnavailableError(absl::StrCat(
-        "cannot register with the portmapper: ", registered.message(), "; start portmapd first"));
-  }
-  auto keep_registered = [&] { control::EnsureRegistered(portmapper, registrations); };
-
-  control::DaemonControlService control_service(
-      "mountd", config.state_dir, [&](control::v1::DaemonStatus& status) {
-        control::DescribeTransport(server, status);
-        control::DescribeRegistrations(registrations, status);
-      });
-  absl::StatusOr<std::unique_ptr<control::ControlServer>> control_server =
-      control::ControlServer::Start(control::ControlSocketPath(config.run_dir, "mountd"),
-                                    {&control_service});
-  if (!control_server.ok()) {
-    (void)portmapper.Unregister(registrations);
-    server.Stop();
-    return control_server.status();
-  }
   for (const Export& exported : exports->exports()) {
     Logf(LogLevel::kInfo, "exporting %s (id %08x)", exported.path, exported.id);
   }
-  Logf(LogLevel::kInfo, "mountd %s ready", NFSUITE_VERSION);
-
-  control::ServeUntilStopped(config.registration_check_interval, keep_registered, [] {
+  control::RegisteredServiceOptions daemon;
+  daemon.daemon = "mountd";
+  daemon.state_dir = config.state_dir;
+  daemon.run_dir = config.run_dir;
+  daemon.portmapper_port = config.portmapper_port;
+  daemon.registration_check_interval = config.registration_check_interval;
+  daemon.on_reload = [] {
     Logf(LogLevel::kInfo, "SIGHUP: the exports file arrives with the exports issue");
-  });
-  control_server->reset();
-  if (absl::Status removed = portmapper.Unregister(registrations); !removed.ok()) {
-    Logf(LogLevel::kWarning, "registrations not removed: %s", removed.message());
-  }
-  server.Stop();
-  return absl::OkStatus();
+  };
+  return control::ServeRegisteredDaemon(daemon, server, dispatcher);
 }
 
 }  // namespace nfsuite::mount
