@@ -39,7 +39,7 @@ std::variant<Nfs3Service::Target, Nfsstat3> Nfs3Service::Resolve(const NfsFh3& h
     storage::ObjectId object;
     object.kind = contents.object_kind;
     object.bytes.assign(contents.object.begin(), contents.object.end());
-    return Target{const_cast<NfsExport*>(&exported), std::move(object)};
+    return Target{&exported, std::move(object)};
   }
   return Nfsstat3::kStale;  // a genuine handle of an export no longer served
 }

@@ -40,7 +40,7 @@ class Nfs3Service final {
  private:
   // A handle resolved to its export and object.
   struct Target {
-    NfsExport* exported;
+    const NfsExport* exported;
     storage::ObjectId object;
   };
   std::variant<Target, Nfsstat3> Resolve(const NfsFh3& handle) const;

@@ -86,11 +86,24 @@ class AsCaller {
   std::optional<ScopedThreadIdentity> scope_;
 };
 
-// "/proc/self/fd/N": reopens the object behind a descriptor (O_PATH ones included) with the
-// permission checks of a fresh open, and names it for calls that take no descriptor.
+// This process's /proc/self/fd, opened once (by Open, as root) and kept. Names below it are
+// resolved from this descriptor, so a caller's identity needs no search permission on "/" or
+// "/proc": a root directory of mode 0700 (a chroot made with mktemp -d, say) must not make
+// every reopen fail with EACCES.
+int ProcFdDirectory() {
+  static const int directory = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return directory;
+}
+
+// "/proc/self/fd/N" as (directory, "N"): reopens the object behind a descriptor (O_PATH ones
+// included) with the permission checks of a fresh open, and names it for calls that take no
+// descriptor.
 struct ProcPath {
-  explicit ProcPath(int fd) { std::snprintf(text, sizeof(text), "/proc/self/fd/%d", fd); }
-  char text[32];
+  explicit ProcPath(int fd) : directory(ProcFdDirectory()) {
+    std::snprintf(name, sizeof(name), "%d", fd);
+  }
+  int directory;
+  char name[16];
 };
 
 // 0 when `name` is a usable single component, else the errno for it. The NFS layer refuses bad
@@ -271,7 +284,9 @@ absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::stri
     return absl::FailedPreconditionError(absl::StrCat(
         "file handles of ", export_path, " do not open again: ", std::strerror(error)));
   }
-  UniqueFd via_proc(open(ProcPath(root.get()).text, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const ProcPath root_path(root.get());
+  UniqueFd via_proc(
+      openat(root_path.directory, root_path.name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   struct stat via_proc_stat {};
   if (!via_proc.valid() || fstat(via_proc.get(), &via_proc_stat) != 0 ||
       via_proc_stat.st_ino != root_stat.st_ino || via_proc_stat.st_dev != root_stat.st_dev) {
@@ -407,12 +422,12 @@ UniqueFd Reopen(const Identity& who, bool switch_identity, int fd, const struct 
       *error = EPERM;
       return UniqueFd();
     }
-    UniqueFd opened(open(path.text, flags | O_CLOEXEC | O_NOCTTY));
+    UniqueFd opened(openat(path.directory, path.name, flags | O_CLOEXEC | O_NOCTTY));
     if (opened.valid()) return opened;
     *error = errno;
   }
   if (*error != EACCES || !owner_override || who.uid != info.st_uid) return UniqueFd();
-  UniqueFd opened(open(path.text, flags | O_CLOEXEC | O_NOCTTY));
+  UniqueFd opened(openat(path.directory, path.name, flags | O_CLOEXEC | O_NOCTTY));
   if (!opened.valid()) *error = errno;
   return opened;
 }
@@ -426,7 +441,8 @@ int ApplyExactMode(int fd, mode_t wanted) {
   const mode_t current = info.st_mode & 07777;
   if (S_ISDIR(info.st_mode)) wanted |= current & S_ISGID;
   if (wanted == current) return 0;
-  return fchmodat(AT_FDCWD, ProcPath(fd).text, wanted, 0) == 0 ? 0 : errno;
+  const ProcPath path(fd);
+  return fchmodat(path.directory, path.name, wanted, 0) == 0 ? 0 : errno;
 }
 
 // utimensat's form of one time change; false for an impossible client time.
@@ -482,7 +498,8 @@ int ApplyChanges(const Identity& who, bool switch_identity, int fd, const Attrib
   }
   // Linux has no modes for symlinks; Linux nfsd ignores the change too.
   if (changes.mode.has_value() && !S_ISLNK(info.st_mode)) {
-    if (fchmodat(AT_FDCWD, ProcPath(fd).text, *changes.mode & 07777, 0) != 0) return errno;
+    const ProcPath path(fd);
+    if (fchmodat(path.directory, path.name, *changes.mode & 07777, 0) != 0) return errno;
   }
   if (changes.atime_change != AttributeChanges::TimeChange::kKeep ||
       changes.mtime_change != AttributeChanges::TimeChange::kKeep) {
@@ -890,7 +907,8 @@ StorageStatus PosixBackend::Link(const Identity& who, const ObjectId& file,
   if (!as.ok(switch_identity_)) return Errno{EPERM};
   // linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH, which the caller's identity lacks; the
   // /proc link names the same object with the ordinary permission checks.
-  if (linkat(AT_FDCWD, ProcPath(target->fd.get()).text, parent->fd.get(), std::string(name).c_str(),
+  const ProcPath path(target->fd.get());
+  if (linkat(path.directory, path.name, parent->fd.get(), std::string(name).c_str(),
              AT_SYMLINK_FOLLOW) != 0) {
     return Errno{errno};
   }
