@@ -230,6 +230,13 @@ class PosixBackend::Object {
 
 absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::string& export_path) {
   if (export_path.empty()) return absl::InvalidArgumentError("the export path is empty");
+  // First, as the cause of every later failure an unprivileged server would meet.
+  if (geteuid() != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the POSIX storage backend needs root (CAP_DAC_READ_SEARCH) for persistent handles; "
+        "cannot serve ",
+        export_path));
+  }
   // Not O_PATH: open_by_handle_at refuses an O_PATH descriptor as its mount_fd.
   UniqueFd root(open(export_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) {
@@ -243,12 +250,6 @@ absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::stri
     }
     return absl::FailedPreconditionError(
         absl::StrCat("cannot open export path ", export_path, ": ", std::strerror(error)));
-  }
-  if (geteuid() != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the POSIX storage backend needs root (CAP_DAC_READ_SEARCH) for persistent handles; "
-        "cannot serve ",
-        export_path));
   }
   struct stat root_stat {};
   if (fstat(root.get(), &root_stat) != 0) {

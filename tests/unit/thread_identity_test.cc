@@ -22,31 +22,36 @@ class ThreadIdentityTest : public ::testing::Test {
     char name[] = "/tmp/nfsuite-identity-XXXXXX";
     directory_ = mkdtemp(name);
     chmod(directory_.c_str(), 0777);
+    // Files are named relative to this descriptor, opened as root, so the callers' identities
+    // need no search permission on the directories above (a fresh root may be 0700).
+    directory_fd_ = open(directory_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(directory_fd_, 0);
   }
   void TearDown() override {
+    if (directory_fd_ >= 0) close(directory_fd_);
     if (!directory_.empty()) std::filesystem::remove_all(directory_);
   }
 
   // Creates `name` and returns its owner, or -errno.
   int64_t CreateAndGetOwner(const std::string& name, uid_t* gid = nullptr) {
-    const std::string path = directory_ + "/" + name;
-    const int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);
+    const int fd = openat(directory_fd_, name.c_str(), O_CREAT | O_EXCL | O_WRONLY, 0600);
     if (fd < 0) return -errno;
-    close(fd);
     struct stat info {};
-    stat(path.c_str(), &info);
+    fstat(fd, &info);
+    close(fd);
     if (gid != nullptr) *gid = info.st_gid;
     return info.st_uid;
   }
 
-  static bool CanRead(const std::string& path) {
-    const int fd = open(path.c_str(), O_RDONLY);
+  bool CanRead(const std::string& name) const {
+    const int fd = openat(directory_fd_, name.c_str(), O_RDONLY);
     if (fd < 0) return false;
     close(fd);
     return true;
   }
 
   std::string directory_;
+  int directory_fd_ = -1;
 };
 
 TEST_F(ThreadIdentityTest, NewFilesBelongToTheCallerAndRootIsBackAfterwards) {
@@ -79,10 +84,10 @@ TEST_F(ThreadIdentityTest, OtherThreadsKeepTheirIdentity) {
 }
 
 TEST_F(ThreadIdentityTest, KernelChecksPermissionsAsTheCaller) {
-  const std::string secret = directory_ + "/secret";
-  ASSERT_EQ(CreateAndGetOwner("secret"), 0);
-  chown(secret.c_str(), 1001, 2000);
-  chmod(secret.c_str(), 0640);
+  const std::string secret = "secret";
+  ASSERT_EQ(CreateAndGetOwner(secret), 0);
+  ASSERT_EQ(fchownat(directory_fd_, secret.c_str(), 1001, 2000, 0), 0);
+  ASSERT_EQ(fchmodat(directory_fd_, secret.c_str(), 0640, 0), 0);
   std::thread([&] {
     {
       auto as_1000 = ScopedThreadIdentity::Enter({1000, 1000, {}});
