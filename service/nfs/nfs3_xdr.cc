@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/xdr/xdr_list.h"
+
 namespace nfsuite::nfs {
 namespace {
 
@@ -567,28 +569,16 @@ void Get(XdrDecoder& d, EntryPlus3& v) {
   Get(d, v.name_handle);
 }
 
-// dirlist3 / dirlistplus3: the entry chain ("entry3 *nextentry", a TRUE flag before each entry
-// and FALSE after the last), then eof. The wire does not bound the chain, so decoding does.
+// dirlist3 / dirlistplus3: the entry chain ("entry3 *nextentry"), then eof. The wire does not
+// bound the chain, so decoding does.
 template <typename Entry>
 void PutDirList(XdrEncoder& e, const std::vector<Entry>& entries, bool eof) {
-  for (const Entry& entry : entries) {
-    e.Optional(true);
-    Put(e, entry);
-  }
-  e.Optional(false);
+  xdr::EncodeList(e, entries, [&](const Entry& entry) { Put(e, entry); });
   e.Bool(eof);
 }
 template <typename Entry>
 void GetDirList(XdrDecoder& d, std::vector<Entry>& entries, bool& eof) {
-  entries.clear();
-  while (d.Optional()) {
-    if (entries.size() >= kMaxDecodedDirEntries) {
-      d.Fail("directory listing longer than the bound on entries");
-      break;
-    }
-    Get(d, entries.emplace_back());
-    if (!d.ok()) break;
-  }
+  xdr::DecodeList(d, entries, kMaxDecodedDirEntries, [&](Entry& entry) { Get(d, entry); });
   eof = d.Bool();
 }
 
