@@ -116,6 +116,10 @@ class PosixBackend final : public StorageBackend {
   bool IsRoot(const struct stat& info) const;
   // The handle, stat and attributes of an open descriptor.
   StorageResult<NamedObject> Describe(int fd) const;
+  // The end of every make: `initial`'s attributes but the mode (already applied exactly) are
+  // set as the caller, and the new object is described.
+  StorageResult<NamedObject> FinishNewObject(const Identity& who, int fd,
+                                             const AttributeChanges& initial) const;
   Attributes ToAttributes(const struct stat& info) const;
 
   const int root_fd_;
