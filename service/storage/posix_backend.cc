@@ -325,7 +325,16 @@ StorageResult<PosixBackend::Object> PosixBackend::Resolve(const ObjectId& id) co
   handle->handle_type = id.kind;
   std::copy(id.bytes.begin(), id.bytes.end(), handle->f_handle);
   Object object;
-  object.fd = UniqueFd(open_by_handle_at(root_fd_, handle, O_PATH | O_CLOEXEC));
+  // The kernel answers ENOMEM for a removed file's handle while its inode is still being torn
+  // down (seen on ext4 while other processes create and remove files: milliseconds, and an
+  // immediate retry sees it again). A few short pauses let the answer settle to ESTALE; genuine
+  // memory shortage still comes back as ENOMEM after them. Only this rare path ever waits.
+  constexpr int kDecodeAttempts = 4;
+  for (int attempt = 0; attempt < kDecodeAttempts; ++attempt) {
+    if (attempt > 0) usleep(20 * 1000);
+    object.fd = UniqueFd(open_by_handle_at(root_fd_, handle, O_PATH | O_CLOEXEC));
+    if (object.fd.valid() || errno != ENOMEM) break;
+  }
   if (!object.fd.valid()) {
     const int error = errno;
     switch (error) {
