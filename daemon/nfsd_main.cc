@@ -36,7 +36,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--log-level", config.log_level, "debug, info, warning or error")
       ->capture_default_str();
+  std::string handles = "auto";
+  app.add_option("--handles", handles,
+                 "how file handles name files: kernel (needs root), path-index (needs no "
+                 "privilege) or auto; mountd and nfsd must agree")
+      ->check(CLI::IsMember({"auto", "kernel", "path-index"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  config.handles = *nfsuite::storage::PosixBackend::ParseHandleScheme(handles);
   config.root_squash = !no_root_squash;
   config.registration_check_interval = absl::Seconds(check_seconds);
 

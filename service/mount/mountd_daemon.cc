@@ -20,9 +20,10 @@ namespace {
 
 constexpr char kMountListFile[] = "mountd.mounts";
 
-absl::StatusOr<std::unique_ptr<storage::StorageBackend>> OpenBackend(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<storage::PosixBackend>> backend =
-      storage::PosixBackend::Open(path);
+absl::StatusOr<std::unique_ptr<storage::StorageBackend>> OpenBackend(const MountdConfig& config,
+                                                                     const std::string& path) {
+  absl::StatusOr<std::unique_ptr<storage::PosixBackend>> backend = storage::PosixBackend::Open(
+      path, storage::PosixBackend::OptionsFor(config.handles, config.state_dir, path));
   if (!backend.ok()) return backend.status();
   return std::unique_ptr<storage::StorageBackend>(*std::move(backend));
 }
@@ -47,7 +48,8 @@ absl::Status RunMountd(const MountdConfig& config) {
   if (config.exports.empty()) {
     return absl::InvalidArgumentError("no exports: give at least one --export DIRECTORY");
   }
-  absl::StatusOr<ExportTable> exports = ExportTable::Build(config.exports, &OpenBackend);
+  absl::StatusOr<ExportTable> exports = ExportTable::Build(
+      config.exports, [&config](const std::string& path) { return OpenBackend(config, path); });
   if (!exports.ok()) return exports.status();
   absl::StatusOr<nfs::HandleKey> key = nfs::HandleKey::LoadOrCreate(config.state_dir);
   if (!key.ok()) return key.status();

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "service/storage/posix_backend.h"
 
 namespace nfsuite::mount {
 
@@ -23,6 +24,9 @@ struct MountdConfig {
   // How often mountd checks that the portmapper still lists it, and registers again if not.
   absl::Duration registration_check_interval = absl::Seconds(5);
   std::string log_level = "info";
+  // How file handles name objects (storage::PosixBackend::HandleScheme); mountd and nfsd must
+  // agree, and "auto" makes the same choice in both when they run as the same user.
+  storage::PosixBackend::HandleScheme handles = storage::PosixBackend::HandleScheme::kAutomatic;
 };
 
 // Runs mountd until SIGTERM or SIGINT; an error when it cannot start.

@@ -27,8 +27,8 @@ absl::StatusOr<std::vector<NfsExport>> OpenExports(const NfsdConfig& config) {
     if (realpath(path.c_str(), canonical) == nullptr) {
       return absl::NotFoundError(absl::StrCat("export ", path, ": ", std::strerror(errno)));
     }
-    absl::StatusOr<std::unique_ptr<storage::PosixBackend>> backend =
-        storage::PosixBackend::Open(canonical);
+    absl::StatusOr<std::unique_ptr<storage::PosixBackend>> backend = storage::PosixBackend::Open(
+        canonical, storage::PosixBackend::OptionsFor(config.handles, config.state_dir, canonical));
     if (!backend.ok()) return backend.status();
     NfsExport exported;
     exported.path = canonical;

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "service/storage/posix_backend.h"
 
 namespace nfsuite::nfs {
 
@@ -27,6 +28,9 @@ struct NfsdConfig {
   uint32_t anonymous_gid = 65534;
   absl::Duration registration_check_interval = absl::Seconds(5);
   std::string log_level = "info";
+  // How file handles name objects (storage::PosixBackend::HandleScheme); mountd and nfsd must
+  // agree, and "auto" makes the same choice in both when they run as the same user.
+  storage::PosixBackend::HandleScheme handles = storage::PosixBackend::HandleScheme::kAutomatic;
 };
 
 // Runs nfsd until SIGTERM or SIGINT; an error when it cannot start.

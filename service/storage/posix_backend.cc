@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,13 +18,16 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/crypto/hmac_sha256.h"
 #include "common/util/logging.h"
+#include "service/storage/beneath.h"
+#include "service/storage/unique_fd.h"
 
 namespace nfsuite::storage {
 namespace {
 
-constexpr size_t kMaxObjectIdSize = 44;  // what a v3 file handle has room for
 constexpr size_t kMaxNameSize = 255;
 constexpr size_t kMaxSymlinkTarget = 4095;  // PATH_MAX without the NUL
 constexpr mode_t kDefaultFileMode = 0644;
@@ -33,38 +37,6 @@ constexpr mode_t kDefaultDirectoryMode = 0755;
 constexpr int kMaxDirectoryDepth = 2048;
 constexpr size_t kDirentBufferSize = 32 * 1024;
 constexpr int64_t kMaxOffset = std::numeric_limits<int64_t>::max();
-
-// Owns a descriptor. Closing never changes errno, so an error can be read after a scope ends.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      Reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { Reset(); }
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  void Reset() {
-    if (fd_ < 0) return;
-    const int saved = errno;
-    close(fd_);
-    errno = saved;
-    fd_ = -1;
-  }
-  int fd_ = -1;
-};
 
 // The calling thread's filesystem identity is the NFS caller's while this lives (when the
 // process runs as root; otherwise there is nothing to switch).
@@ -89,9 +61,16 @@ class AsCaller {
 // This process's /proc/self/fd, opened once (by Open, as root) and kept. Names below it are
 // resolved from this descriptor, so a caller's identity needs no search permission on "/" or
 // "/proc": a root directory of mode 0700 (a chroot made with mktemp -d, say) must not make
-// every reopen fail with EACCES.
+// every reopen fail with EACCES. Kept per process: a child made by fork opens its own, rather
+// than reaching into its parent's descriptor table.
 int ProcFdDirectory() {
-  static const int directory = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  static std::atomic<uint64_t> opened{0};  // pid << 32 | (descriptor + 1)
+  const auto pid = static_cast<uint64_t>(getpid());
+  const uint64_t current = opened.load(std::memory_order_acquire);
+  if (current >> 32 == pid) return static_cast<int>(current & 0xffffffffu) - 1;
+  // Two threads may both get here once: one descriptor is then left open, harmlessly.
+  const int directory = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  opened.store(pid << 32 | static_cast<uint32_t>(directory + 1), std::memory_order_release);
   return directory;
 }
 
@@ -125,61 +104,12 @@ int CheckNewName(absl::string_view name) {
   return CheckName(name);
 }
 
-// openat2 below `dir_fd`: never leaving the directory, following magic links or crossing into
-// another mount.
-UniqueFd OpenBeneath(int dir_fd, const std::string& name, struct open_how how) {
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-  for (int attempt = 0;; ++attempt) {
-    const long fd = syscall(SYS_openat2, dir_fd, name.c_str(), &how, sizeof(how));
-    // EAGAIN: the kernel saw a concurrent rename and could not vouch for the walk; retry.
-    if (fd < 0 && (errno == EINTR || errno == EAGAIN) && attempt < 8) continue;
-    return UniqueFd(static_cast<int>(fd));
-  }
-}
-
-// Opens `name` in `dir_fd` as an O_PATH descriptor, without following a final symlink.
-UniqueFd OpenChild(int dir_fd, const std::string& name, uint64_t extra_flags = 0) {
-  struct open_how how {};
-  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC | extra_flags;
-  return OpenBeneath(dir_fd, name, how);
-}
-
 // Creates a new regular file (O_EXCL) in `dir_fd` and opens it for writing.
 UniqueFd CreateChild(int dir_fd, const std::string& name, mode_t mode) {
   struct open_how how {};
   how.flags = O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC;
   how.mode = mode;
   return OpenBeneath(dir_fd, name, how);
-}
-
-// A kernel file handle with room for the largest one the kernel makes.
-struct KernelHandle {
-  KernelHandle() { handle()->handle_bytes = MAX_HANDLE_SZ; }
-  file_handle* handle() { return reinterpret_cast<file_handle*>(storage); }
-  alignas(file_handle) unsigned char storage[sizeof(file_handle) + MAX_HANDLE_SZ];
-};
-
-StorageResult<ObjectId> IdOf(int fd) {
-  KernelHandle buffer;
-  file_handle* handle = buffer.handle();
-  int mount_id = 0;
-  if (name_to_handle_at(fd, "", handle, &mount_id, AT_EMPTY_PATH) != 0) {
-    const int error = errno;
-    Logf(LogLevel::kWarning, "storage: name_to_handle_at failed: %s", std::strerror(error));
-    return Errno{error};
-  }
-  if (handle->handle_bytes > kMaxObjectIdSize || handle->handle_type < 0 ||
-      handle->handle_type > 255) {
-    Logf(LogLevel::kError,
-         "storage: the filesystem's file handle (type %d, %u bytes) does not fit in an NFS "
-         "handle (type 0-255, at most %u bytes)",
-         handle->handle_type, handle->handle_bytes, static_cast<unsigned>(kMaxObjectIdSize));
-    return Errno{EOVERFLOW};
-  }
-  ObjectId id;
-  id.kind = static_cast<uint8_t>(handle->handle_type);
-  id.bytes.assign(handle->f_handle, handle->f_handle + handle->handle_bytes);
-  return id;
 }
 
 FileType TypeOf(mode_t mode) {
@@ -228,15 +158,40 @@ class PosixBackend::Object {
   struct stat info {};
 };
 
-absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::string& export_path) {
-  if (export_path.empty()) return absl::InvalidArgumentError("the export path is empty");
-  // First, as the cause of every later failure an unprivileged server would meet.
-  if (geteuid() != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the POSIX storage backend needs root (CAP_DAC_READ_SEARCH) for persistent handles; "
-        "cannot serve ",
-        export_path));
+namespace {
+
+// OK when kernel file handles name and find the export's objects: the filesystem makes handles
+// that fit in an NFS handle, and the server may open them (CAP_DAC_READ_SEARCH).
+absl::Status CheckKernelHandles(int root_fd, const std::string& export_path) {
+  StorageResult<ObjectId> root_id = KernelHandleOf(root_fd);
+  if (!root_id.ok()) {
+    if (root_id.error() == EOVERFLOW) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the filesystem of ", export_path,
+                       " makes file handles too long for NFS (over 44 bytes)"));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("the filesystem of ", export_path,
+                     " does not support file handles: ", std::strerror(root_id.error())));
   }
+  StorageResult<UniqueFd> reopened = MakeKernelHandleLocator(root_fd)->Open(*root_id);
+  if (!reopened.ok()) {
+    if (reopened.error() == EPERM) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "kernel file handles need root (CAP_DAC_READ_SEARCH): open_by_handle_at refused on ",
+          export_path));
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "file handles of ", export_path, " do not open again: ", std::strerror(reopened.error())));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::string& export_path,
+                                                                 const Options& options) {
+  if (export_path.empty()) return absl::InvalidArgumentError("the export path is empty");
   // Not O_PATH: open_by_handle_at refuses an O_PATH descriptor as its mount_fd.
   UniqueFd root(open(export_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) {
@@ -256,35 +211,7 @@ absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::stri
     return absl::FailedPreconditionError(
         absl::StrCat("cannot stat export path ", export_path, ": ", std::strerror(errno)));
   }
-  StorageResult<ObjectId> root_id = IdOf(root.get());
-  if (!root_id.ok()) {
-    if (root_id.error() == EOVERFLOW) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("the filesystem of ", export_path,
-                       " makes file handles too long for NFS (over 44 bytes)"));
-    }
-    return absl::FailedPreconditionError(
-        absl::StrCat("the filesystem of ", export_path,
-                     " does not support file handles: ", std::strerror(root_id.error())));
-  }
-
-  // Check now what every request relies on: handles open again, and /proc reopens descriptors.
-  KernelHandle buffer;
-  buffer.handle()->handle_bytes = root_id->bytes.size();
-  buffer.handle()->handle_type = root_id->kind;
-  std::copy(root_id->bytes.begin(), root_id->bytes.end(), buffer.handle()->f_handle);
-  UniqueFd reopened(open_by_handle_at(root.get(), buffer.handle(), O_PATH | O_CLOEXEC));
-  if (!reopened.valid()) {
-    const int error = errno;
-    if (error == EPERM) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the POSIX storage backend needs root (CAP_DAC_READ_SEARCH) for persistent handles; "
-          "open_by_handle_at refused on ",
-          export_path));
-    }
-    return absl::FailedPreconditionError(absl::StrCat(
-        "file handles of ", export_path, " do not open again: ", std::strerror(error)));
-  }
+  // Every reopen for I/O relies on /proc.
   const ProcPath root_path(root.get());
   UniqueFd via_proc(
       openat(root_path.directory, root_path.name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -296,15 +223,76 @@ absl::StatusOr<std::unique_ptr<PosixBackend>> PosixBackend::Open(const std::stri
         "/proc/self/fd)");
   }
 
-  return std::unique_ptr<PosixBackend>(
-      new PosixBackend(root.release(), root_stat, std::move(*root_id), /*switch_identity=*/true));
+  HandleScheme scheme = options.handles;
+  if (scheme != HandleScheme::kPathIndex) {
+    const absl::Status kernel = CheckKernelHandles(root.get(), export_path);
+    if (!kernel.ok() && scheme == HandleScheme::kKernelHandles) return kernel;
+    if (!kernel.ok()) {
+      Logf(LogLevel::kInfo, "%s: using a path index for file handles (%s)", export_path,
+           kernel.message());
+    }
+    scheme = kernel.ok() ? HandleScheme::kKernelHandles : HandleScheme::kPathIndex;
+  }
+  std::unique_ptr<ObjectLocator> locator;
+  if (scheme == HandleScheme::kKernelHandles) {
+    locator = MakeKernelHandleLocator(root.get());
+  } else {
+    if (options.path_index_file.empty()) {
+      Logf(LogLevel::kWarning,
+           "%s: the path index is kept in memory only: file handles will not survive a restart",
+           export_path);
+    }
+    absl::StatusOr<std::unique_ptr<PathIndex>> index = PathIndex::Open(options.path_index_file);
+    if (!index.ok()) return index.status();
+    locator = MakePathIndexLocator(root.get(), root_stat, *std::move(index));
+  }
+  StorageResult<ObjectId> root_id = locator->IdOf(root.get(), root_stat, nullptr);
+  if (!root_id.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot name the root of ", export_path, ": ",
+                                                      std::strerror(root_id.error())));
+  }
+  // Only root can act as another user; an unprivileged server acts as itself for everyone.
+  const bool switch_identity = geteuid() == 0;
+  return std::unique_ptr<PosixBackend>(new PosixBackend(
+      root.release(), root_stat, scheme, std::move(locator), std::move(*root_id), switch_identity));
 }
 
-PosixBackend::PosixBackend(int root_fd, const struct stat& root_stat, ObjectId root_id,
+std::optional<PosixBackend::HandleScheme> PosixBackend::ParseHandleScheme(absl::string_view name) {
+  if (name == "auto") return HandleScheme::kAutomatic;
+  if (name == "kernel") return HandleScheme::kKernelHandles;
+  if (name == "path-index") return HandleScheme::kPathIndex;
+  return std::nullopt;
+}
+
+PosixBackend::Options PosixBackend::OptionsFor(HandleScheme scheme,
+                                               const std::string& state_directory,
+                                               const std::string& export_path) {
+  Options options;
+  options.handles = scheme;
+  options.path_index_file = PathIndexFile(state_directory, export_path);
+  return options;
+}
+
+std::string PosixBackend::PathIndexFile(const std::string& state_directory,
+                                        const std::string& export_path) {
+  crypto::Sha256 hash;
+  hash.Update(absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(export_path.data()),
+                                        export_path.size()));
+  const crypto::Sha256Digest digest = hash.Finish();
+  return absl::StrCat(
+      state_directory, "/paths-",
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest.data()), 8)),
+      ".index");
+}
+
+PosixBackend::PosixBackend(int root_fd, const struct stat& root_stat, HandleScheme scheme,
+                           std::unique_ptr<ObjectLocator> locator, ObjectId root_id,
                            bool switch_identity)
     : root_fd_(root_fd),
       root_dev_(root_stat.st_dev),
       root_ino_(root_stat.st_ino),
+      scheme_(scheme),
+      locator_(std::move(locator)),
       root_id_(std::move(root_id)),
       // major and minor in one number: the same for as long as the device keeps its number.
       filesystem_id_((static_cast<uint64_t>(major(root_stat.st_dev)) << 32) |
@@ -318,41 +306,14 @@ bool PosixBackend::IsRoot(const struct stat& info) const {
 }
 
 StorageResult<PosixBackend::Object> PosixBackend::Resolve(const ObjectId& id) const {
-  if (id.bytes.empty() || id.bytes.size() > kMaxObjectIdSize) return Errno{ESTALE};
-  KernelHandle buffer;
-  file_handle* handle = buffer.handle();
-  handle->handle_bytes = id.bytes.size();
-  handle->handle_type = id.kind;
-  std::copy(id.bytes.begin(), id.bytes.end(), handle->f_handle);
+  StorageResult<UniqueFd> opened = locator_->Open(id);
+  if (!opened.ok()) return Errno{opened.error()};
   Object object;
-  // The kernel answers ENOMEM for a removed file's handle while its inode is still being torn
-  // down (seen on ext4 while other processes create and remove files: milliseconds, and an
-  // immediate retry sees it again). A few short pauses let the answer settle to ESTALE; genuine
-  // memory shortage still comes back as ENOMEM after them. Only this rare path ever waits.
-  constexpr int kDecodeAttempts = 4;
-  for (int attempt = 0; attempt < kDecodeAttempts; ++attempt) {
-    if (attempt > 0) usleep(20 * 1000);
-    object.fd = UniqueFd(open_by_handle_at(root_fd_, handle, O_PATH | O_CLOEXEC));
-    if (object.fd.valid() || errno != ENOMEM) break;
-  }
-  if (!object.fd.valid()) {
-    const int error = errno;
-    switch (error) {
-      case EMFILE:
-      case ENFILE:
-      case ENOMEM:
-        return Errno{error};  // the server's trouble, not the handle's
-      case EPERM:
-        Logf(LogLevel::kError, "storage: open_by_handle_at refused: the server lost root");
-        return Errno{error};
-      default:
-        return Errno{ESTALE};  // removed, or bytes the filesystem does not recognize
-    }
-  }
+  object.fd = std::move(*opened);
   if (fstat(object.fd.get(), &object.info) != 0) return Errno{ESTALE};
   // nlink 0: removed but still open somewhere, which would keep the handle working.
   if (object.info.st_dev != root_dev_ || object.info.st_nlink == 0) return Errno{ESTALE};
-  if (S_ISDIR(object.info.st_mode) && !IsRoot(object.info)) {
+  if (S_ISDIR(object.info.st_mode) && !IsRoot(object.info) && !locator_->FindsFromRoot()) {
     if (const int error = CheckUnderRoot(object.fd.get()); error != 0) return Errno{error};
   }
   return object;
@@ -411,10 +372,10 @@ Attributes PosixBackend::ToAttributes(const struct stat& info) const {
   return attributes;
 }
 
-StorageResult<NamedObject> PosixBackend::Describe(int fd) const {
+StorageResult<NamedObject> PosixBackend::Describe(int fd, const ObjectPlace* place) const {
   struct stat info {};
   if (fstat(fd, &info) != 0) return Errno{errno};
-  StorageResult<ObjectId> id = IdOf(fd);
+  StorageResult<ObjectId> id = locator_->IdOf(fd, info, place);
   if (!id.ok()) return Errno{id.error()};
   return NamedObject{std::move(*id), ToAttributes(info)};
 }
@@ -521,13 +482,14 @@ int ApplyChanges(const Identity& who, bool switch_identity, int fd, const Attrib
 }  // namespace
 
 StorageResult<NamedObject> PosixBackend::FinishNewObject(const Identity& who, int fd,
-                                                         const AttributeChanges& initial) const {
+                                                         const AttributeChanges& initial,
+                                                         const ObjectPlace& place) const {
   AttributeChanges rest = initial;
   rest.mode.reset();
   if (const int error = ApplyChanges(who, switch_identity_, fd, rest); error != 0) {
     return Errno{error};
   }
-  return Describe(fd);
+  return Describe(fd, &place);
 }
 
 // Reading attributes needs no permission on the object (nor does GETATTR in Linux's nfsd): the
@@ -573,7 +535,8 @@ StorageResult<NamedObject> PosixBackend::Lookup(const Identity& who, const Objec
   if (name == "..") {
     if (const int error = CheckUnderRoot(child.get()); error != 0) return Errno{error};
   }
-  return Describe(child.get());
+  const ObjectPlace place{parent->info.st_ino, name};
+  return Describe(child.get(), IsDotName(name) ? nullptr : &place);
 }
 
 StorageResult<std::string> PosixBackend::ReadLink(const Identity& who, const ObjectId& link) {
@@ -736,7 +699,8 @@ StorageResult<NamedObject> PosixBackend::Create(const Identity& who, const Objec
         return Errno{error};
       }
     }
-    return Describe(existing.get());
+    const ObjectPlace place{parent->info.st_ino, name};
+    return Describe(existing.get(), &place);
   }
 
   int error = 0;
@@ -755,7 +719,8 @@ StorageResult<NamedObject> PosixBackend::Create(const Identity& who, const Objec
     error = ApplyChanges(who, switch_identity_, created.get(), rest, created.get());
   }
   if (error != 0) return Errno{error};
-  return Describe(created.get());
+  const ObjectPlace place{parent->info.st_ino, name};
+  return Describe(created.get(), &place);
 }
 
 StorageResult<NamedObject> PosixBackend::MakeDirectory(const Identity& who,
@@ -777,7 +742,7 @@ StorageResult<NamedObject> PosixBackend::MakeDirectory(const Identity& who,
     if (!child.valid()) return Errno{errno};
     if (const int error = ApplyExactMode(child.get(), mode); error != 0) return Errno{error};
   }
-  return FinishNewObject(who, child.get(), initial);
+  return FinishNewObject(who, child.get(), initial, ObjectPlace{parent->info.st_ino, name});
 }
 
 StorageResult<NamedObject> PosixBackend::MakeSymlink(const Identity& who, const ObjectId& directory,
@@ -803,7 +768,7 @@ StorageResult<NamedObject> PosixBackend::MakeSymlink(const Identity& who, const 
     child = OpenChild(parent->fd.get(), child_name);
     if (!child.valid()) return Errno{errno};
   }
-  return FinishNewObject(who, child.get(), initial);
+  return FinishNewObject(who, child.get(), initial, ObjectPlace{parent->info.st_ino, name});
 }
 
 StorageResult<NamedObject> PosixBackend::MakeNode(const Identity& who, const ObjectId& directory,
@@ -849,7 +814,7 @@ StorageResult<NamedObject> PosixBackend::MakeNode(const Identity& who, const Obj
     if (!child.valid()) return Errno{errno};
     if (const int error = ApplyExactMode(child.get(), mode); error != 0) return Errno{error};
   }
-  return FinishNewObject(who, child.get(), initial);
+  return FinishNewObject(who, child.get(), initial, ObjectPlace{parent->info.st_ino, name});
 }
 
 StorageStatus PosixBackend::Remove(const Identity& who, const ObjectId& directory,
@@ -860,8 +825,24 @@ StorageStatus PosixBackend::Remove(const Identity& who, const ObjectId& director
   AsCaller as(who, switch_identity_);
   if (!as.ok(switch_identity_)) return Errno{EPERM};
   // A directory fails with EISDIR, "." and ".." too.
-  if (unlinkat(parent->fd.get(), std::string(name).c_str(), 0) != 0) return Errno{errno};
+  if (const int error = Unlink(parent->fd.get(), std::string(name), 0); error != 0) {
+    return Errno{error};
+  }
   return Done{};
+}
+
+int PosixBackend::Unlink(int directory, const std::string& name, int flags) const {
+  UniqueFd victim;
+  if (locator_->FollowsNames()) victim = OpenChild(directory, name);
+  if (unlinkat(directory, name.c_str(), flags) != 0) return errno;
+  NoteRemoval(victim.get());
+  return 0;
+}
+
+void PosixBackend::NoteRemoval(int fd) const {
+  struct stat info {};
+  // A link count of 0 now: that was the last name (a directory's count drops to 0 at rmdir).
+  if (fd >= 0 && fstat(fd, &info) == 0 && info.st_nlink == 0) locator_->ObjectRemoved(fd, info);
 }
 
 StorageStatus PosixBackend::RemoveDirectory(const Identity& who, const ObjectId& directory,
@@ -872,8 +853,8 @@ StorageStatus PosixBackend::RemoveDirectory(const Identity& who, const ObjectId&
   AsCaller as(who, switch_identity_);
   if (!as.ok(switch_identity_)) return Errno{EPERM};
   // "." fails with EINVAL and ".." with ENOTEMPTY.
-  if (unlinkat(parent->fd.get(), std::string(name).c_str(), AT_REMOVEDIR) != 0) {
-    return Errno{errno};
+  if (const int error = Unlink(parent->fd.get(), std::string(name), AT_REMOVEDIR); error != 0) {
+    return Errno{error};
   }
   return Done{};
 }
@@ -891,9 +872,19 @@ StorageStatus PosixBackend::Rename(const Identity& who, const ObjectId& from_dir
   if (!to.ok()) return Errno{to.error()};
   AsCaller as(who, switch_identity_);
   if (!as.ok(switch_identity_)) return Errno{EPERM};
-  if (renameat(from->fd.get(), std::string(from_name).c_str(), to->fd.get(),
-               std::string(to_name).c_str()) != 0) {
+  const std::string target_name(to_name);
+  // What the rename replaces, if anything, so the locator can learn that it is gone.
+  UniqueFd replaced;
+  if (locator_->FollowsNames()) replaced = OpenChild(to->fd.get(), target_name);
+  if (renameat(from->fd.get(), std::string(from_name).c_str(), to->fd.get(), target_name.c_str()) !=
+      0) {
     return Errno{errno};
+  }
+  if (locator_->FollowsNames()) {
+    NoteRemoval(replaced.get());
+    UniqueFd moved = OpenChild(to->fd.get(), target_name);
+    const ObjectPlace place{to->info.st_ino, to_name};
+    if (moved.valid()) Describe(moved.get(), &place);  // records the new place
   }
   return Done{};
 }
@@ -970,7 +961,8 @@ StorageResult<DirectoryPage> PosixBackend::ReadDirectory(const Identity& who,
     for (DirectoryEntry& entry : page.entries) {
       UniqueFd child = OpenChild(resolved->fd.get(), entry.name);
       if (!child.valid()) continue;  // removed meanwhile, a mount point, or not searchable
-      StorageResult<NamedObject> object = Describe(child.get());
+      const ObjectPlace place{resolved->info.st_ino, entry.name};
+      StorageResult<NamedObject> object = Describe(child.get(), &place);
       if (object.ok()) entry.object = std::move(*object);
     }
   }

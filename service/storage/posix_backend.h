@@ -6,23 +6,27 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "service/storage/object_locator.h"
 #include "service/storage/storage_backend.h"
 
 namespace nfsuite::storage {
 
 // Serves one directory tree of the local (Linux) filesystem.
 //
-// Objects are named by kernel file handles (name_to_handle_at), which survive restarts of the
-// server and of the machine, and are opened again with open_by_handle_at: that needs
-// CAP_DAC_READ_SEARCH, so the process must run as root. A resolved object must be on the
-// export's filesystem, and a directory must still lie under the export root (a directory moved
-// out of the export on the server is ESTALE). A regular file moved out keeps working, as with
-// Linux nfsd's no_subtree_check: files carry no path.
+// Objects get ids that survive restarts of the server and of the machine (object_locator.h):
+// - as root, kernel file handles (name_to_handle_at), opened again with open_by_handle_at. A
+//   directory must still lie under the export root (one moved out of the export on the server is
+//   ESTALE); a regular file moved out keeps working, as with Linux nfsd's no_subtree_check.
+// - without root, the inode number, found again through a path index kept in the state
+//   directory (path_index.h): every name the server meets is recorded, and an object moved on
+//   the server is found by searching the export. Anything moved out of the export is ESTALE.
+// A resolved object must be on the export's filesystem.
 //
 // Every filesystem call runs with the caller's identity (ScopedThreadIdentity) and works from
 // directory descriptors with single-component names, resolved with openat2(RESOLVE_BENEATH |
@@ -40,11 +44,42 @@ namespace nfsuite::storage {
 // - EXCLUSIVE create keeps the verifier in the new file's mtime and atime seconds.
 // - CREATE UNCHECKED of an existing name returns the existing object and applies only the size.
 //
-// Thread-safe: all state is fixed at Open().
+// Without root there is no identity to switch to: every caller acts as the server's user.
+//
+// Thread-safe.
 class PosixBackend final : public StorageBackend {
  public:
+  enum class HandleScheme {
+    kAutomatic,      // kernel handles when the server may open them, else the path index
+    kKernelHandles,  // fails to open without CAP_DAC_READ_SEARCH
+    kPathIndex,
+  };
+  struct Options {
+    HandleScheme handles = HandleScheme::kAutomatic;
+    // The path index's log (PathIndexFile); empty: kept in memory only, so ids do not survive
+    // a restart.
+    std::string path_index_file;
+  };
+
   // `export_path` must be an existing directory on a filesystem with file handle support.
-  static absl::StatusOr<std::unique_ptr<PosixBackend>> Open(const std::string& export_path);
+  static absl::StatusOr<std::unique_ptr<PosixBackend>> Open(const std::string& export_path,
+                                                            const Options& options);
+  static absl::StatusOr<std::unique_ptr<PosixBackend>> Open(const std::string& export_path) {
+    return Open(export_path, Options{});
+  }
+
+  // "auto", "kernel" or "path-index", as the daemons' --handles flag takes it.
+  static std::optional<HandleScheme> ParseHandleScheme(absl::string_view name);
+  // Options for a daemon serving `export_path` with `scheme`, its index in `state_directory`.
+  static Options OptionsFor(HandleScheme scheme, const std::string& state_directory,
+                            const std::string& export_path);
+
+  // Where the path index of the export at `export_path` lives in `state_directory`: the same
+  // file for every daemon serving the export.
+  static std::string PathIndexFile(const std::string& state_directory,
+                                   const std::string& export_path);
+
+  HandleScheme handle_scheme() const { return scheme_; }
   ~PosixBackend() override;
   PosixBackend(const PosixBackend&) = delete;
   PosixBackend& operator=(const PosixBackend&) = delete;
@@ -106,25 +141,33 @@ class PosixBackend final : public StorageBackend {
  private:
   class Object;  // a resolved object: a descriptor and its stat
 
-  PosixBackend(int root_fd, const struct stat& root_stat, ObjectId root_id, bool switch_identity);
+  PosixBackend(int root_fd, const struct stat& root_stat, HandleScheme scheme,
+               std::unique_ptr<ObjectLocator> locator, ObjectId root_id, bool switch_identity);
 
-  // open_by_handle_at + the export checks, as the server (before the identity switch).
+  // The locator's Open + the export checks, as the server (before the identity switch).
   StorageResult<Object> Resolve(const ObjectId& id) const;
   StorageResult<Object> ResolveDirectory(const ObjectId& id) const;
   // ESTALE unless walking ".." from `fd` reaches the export root.
   int CheckUnderRoot(int fd) const;
   bool IsRoot(const struct stat& info) const;
-  // The handle, stat and attributes of an open descriptor.
-  StorageResult<NamedObject> Describe(int fd) const;
+  // The id, stat and attributes of an open descriptor, met at `place` when known.
+  StorageResult<NamedObject> Describe(int fd, const ObjectPlace* place) const;
   // The end of every make: `initial`'s attributes but the mode (already applied exactly) are
   // set as the caller, and the new object is described.
   StorageResult<NamedObject> FinishNewObject(const Identity& who, int fd,
-                                             const AttributeChanges& initial) const;
+                                             const AttributeChanges& initial,
+                                             const ObjectPlace& place) const;
+  // Unlinks `name` in `directory` (flags as unlinkat), telling the locator when the object goes.
+  int Unlink(int directory, const std::string& name, int flags) const;
+  // Tells the locator when the object open at `fd` (if any) has lost its last name.
+  void NoteRemoval(int fd) const;
   Attributes ToAttributes(const struct stat& info) const;
 
   const int root_fd_;
   const dev_t root_dev_;
   const ino_t root_ino_;
+  const HandleScheme scheme_;
+  const std::unique_ptr<ObjectLocator> locator_;
   const ObjectId root_id_;
   const uint64_t filesystem_id_;
   const bool switch_identity_;

@@ -543,6 +543,34 @@ TEST_F(NfsdProtocolTest, HandlesSurviveAnNfsdCrash) {
   EXPECT_EQ(Text(read.resok().data), "before the crash");
 }
 
+TEST_F(NfsdProtocolTest, PathIndexHandlesSurviveAnNfsdCrashAndMovesOnTheServer) {
+  // The scheme a server without root uses, in mountd and nfsd alike.
+  StopNfsd();
+  StopMountd();
+  StartMountd({"--handles", "path-index"});
+  StartNfsd({"--handles", "path-index"});
+  ASSERT_NO_FATAL_FAILURE(ConnectNfsd());
+  ASSERT_NO_FATAL_FAILURE(root_ = MountRoot(export_dir()));
+  ASSERT_EQ(mkdir(ServerPath("dir").c_str(), 0777), 0);
+  ASSERT_EQ(chmod(ServerPath("dir").c_str(), 0777), 0);  // the client is uid 1000
+  const nfs::NfsFh3 dir = HandleOf(root_, "dir");
+  const nfs::NfsFh3 file = NewFile(dir, "file");
+  ASSERT_FALSE(file.data.empty());
+  ASSERT_EQ(Write(file, 0, Bytes("indexed"), nfs::StableHow::kFileSync).status, Nfsstat3::kOk);
+
+  nfsd_->Kill();
+  ASSERT_EQ(rename(ServerPath("dir/file").c_str(), ServerPath("moved").c_str()), 0);
+  StartNfsd({"--handles", "path-index"});
+  ASSERT_NO_FATAL_FAILURE(ConnectNfsd());
+  EXPECT_EQ(Getattr(root_).status, Nfsstat3::kOk);
+  EXPECT_EQ(Getattr(dir).status, Nfsstat3::kOk);
+  const nfs::ReadRes read = Read(file, 0, 100);
+  ASSERT_EQ(read.status, Nfsstat3::kOk);
+  EXPECT_EQ(Text(read.resok().data), "indexed");
+  ASSERT_EQ(Remove(root_, "moved").status, Nfsstat3::kOk);
+  EXPECT_EQ(Getattr(file).status, Nfsstat3::kStale);
+}
+
 TEST_F(NfsdProtocolTest, TheHandleOfARemovedObjectIsStale) {
   const nfs::NfsFh3 file = NewFile(root_, "file");
   ASSERT_FALSE(file.data.empty());

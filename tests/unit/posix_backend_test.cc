@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -45,16 +46,28 @@ int OpenDescriptorCount() {
   return count;
 }
 
-class PosixBackendTest : public ::testing::Test {
+std::string MakeTemporaryDirectory(const char* prefix) {
+  std::string name = std::string("/tmp/") + prefix + "-XXXXXX";
+  if (mkdtemp(name.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+    return "";
+  }
+  return name;
+}
+
+using HandleScheme = PosixBackend::HandleScheme;
+
+// Every behaviour holds with both ways of naming objects.
+class PosixBackendTest : public ::testing::TestWithParam<HandleScheme> {
  protected:
   void SetUp() override {
     if (geteuid() != 0) {
-      GTEST_SKIP() << "PosixBackend needs root: open_by_handle_at needs CAP_DAC_READ_SEARCH and "
-                      "the tests switch to other uids";
+      GTEST_SKIP() << "these tests need root: kernel handles need CAP_DAC_READ_SEARCH and the "
+                      "tests switch to other uids";
     }
-    char name[] = "/tmp/nfsuite-posix-backend-XXXXXX";
-    ASSERT_NE(mkdtemp(name), nullptr) << std::strerror(errno);
-    directory_ = name;
+    directory_ = MakeTemporaryDirectory("nfsuite-posix-backend");
+    state_directory_ = MakeTemporaryDirectory("nfsuite-posix-state");
+    ASSERT_FALSE(directory_.empty() || state_directory_.empty());
     // Other uids create files here too.
     ASSERT_EQ(chmod(directory_.c_str(), 0777), 0);
     OpenBackend(directory_);
@@ -63,11 +76,19 @@ class PosixBackendTest : public ::testing::Test {
   void TearDown() override {
     backend_.reset();
     if (!directory_.empty()) std::filesystem::remove_all(directory_);
+    if (!state_directory_.empty()) std::filesystem::remove_all(state_directory_);
   }
 
+  bool PathIndexed() const { return GetParam() == HandleScheme::kPathIndex; }
+
   void OpenBackend(const std::string& path) {
-    absl::StatusOr<std::unique_ptr<PosixBackend>> opened = PosixBackend::Open(path);
+    backend_.reset();
+    PosixBackend::Options options;
+    options.handles = GetParam();
+    options.path_index_file = PosixBackend::PathIndexFile(state_directory_, path);
+    absl::StatusOr<std::unique_ptr<PosixBackend>> opened = PosixBackend::Open(path, options);
     ASSERT_TRUE(opened.ok()) << opened.status();
+    ASSERT_EQ(opened->get()->handle_scheme(), GetParam());
     backend_ = std::move(*opened);
     root_ = backend_->Root();
   }
@@ -157,9 +178,17 @@ class PosixBackendTest : public ::testing::Test {
   }
 
   std::string directory_;
+  std::string state_directory_;
   std::unique_ptr<PosixBackend> backend_;
   ObjectId root_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Schemes, PosixBackendTest,
+                         ::testing::Values(HandleScheme::kKernelHandles, HandleScheme::kPathIndex),
+                         [](const ::testing::TestParamInfo<HandleScheme>& info) {
+                           return info.param == HandleScheme::kKernelHandles ? "KernelHandles"
+                                                                             : "PathIndex";
+                         });
 
 TEST(PosixBackendOpenTest, RefusesPathsThatAreNotDirectories) {
   absl::StatusOr<std::unique_ptr<PosixBackend>> missing =
@@ -181,37 +210,80 @@ TEST(PosixBackendOpenTest, RefusesPathsThatAreNotDirectories) {
   EXPECT_FALSE(PosixBackend::Open("").ok());
 }
 
-TEST(PosixBackendOpenTest, RefusesFilesystemsWithoutFileHandles) {
-  if (geteuid() != 0) GTEST_SKIP() << "without root, Open refuses before it looks at handles";
-  absl::StatusOr<std::unique_ptr<PosixBackend>> proc = PosixBackend::Open("/proc");
+TEST(PosixBackendOpenTest, KernelHandlesNeedAFilesystemWithFileHandles) {
+  PosixBackend::Options options;
+  options.handles = PosixBackend::HandleScheme::kKernelHandles;
+  absl::StatusOr<std::unique_ptr<PosixBackend>> proc = PosixBackend::Open("/proc", options);
   ASSERT_FALSE(proc.ok());
   EXPECT_EQ(proc.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(proc.status().message().find("does not support file handles"), absl::string_view::npos)
       << proc.status();
 }
 
-TEST(PosixBackendOpenTest, WithoutRootSaysWhy) {
-  // As root, the refusal is seen from a child process that gave up its effective uid.
+// What a server without root does, step by step; 0 when all went well, else the failed step.
+int ServeWithoutPrivilege(const std::string& export_path, const std::string& state_path) {
+  PosixBackend::Options kernel_only;
+  kernel_only.handles = PosixBackend::HandleScheme::kKernelHandles;
+  absl::StatusOr<std::unique_ptr<PosixBackend>> refused =
+      PosixBackend::Open(export_path, kernel_only);
+  if (refused.ok() || refused.status().message().find("need root (CAP_DAC_READ_SEARCH)") ==
+                          absl::string_view::npos) {
+    return 10;
+  }
+  PosixBackend::Options automatic;
+  automatic.path_index_file = PosixBackend::PathIndexFile(state_path, export_path);
+  absl::StatusOr<std::unique_ptr<PosixBackend>> backend =
+      PosixBackend::Open(export_path, automatic);
+  if (!backend.ok()) return 11;
+  if ((*backend)->handle_scheme() != PosixBackend::HandleScheme::kPathIndex) return 12;
+  const Identity anyone{4321, 4321, {}};  // acts as the server's own user whatever it says
+  AttributeChanges initial;
+  StorageResult<NamedObject> directory =
+      (*backend)->MakeDirectory(anyone, (*backend)->Root(), "d", initial);
+  if (!directory.ok()) return 13;
+  StorageResult<NamedObject> file = (*backend)->Create(anyone, directory->id, "f", CreateHow{});
+  if (!file.ok() || file->attributes.uid != geteuid()) return 14;
+  if (!(*backend)->Write(anyone, file->id, 0, Span("kept"), Stability::kFileSync).ok()) return 15;
+  const ObjectId root = (*backend)->Root();
+  backend->reset();  // a restart
+
+  backend = PosixBackend::Open(export_path, automatic);
+  if (!backend.ok() || (*backend)->Root() != root) return 16;
+  StorageResult<ReadData> read = (*backend)->Read(anyone, file->id, 0, 100);
+  if (!read.ok() || Bytes(*read) != "kept") return 17;
+  StorageResult<NamedObject> found = (*backend)->Lookup(anyone, directory->id, "f");
+  if (!found.ok() || found->id != file->id) return 18;
+  return 0;
+}
+
+TEST(PosixBackendOpenTest, WithoutRootHandlesComeFromThePathIndexAndSurviveARestart) {
+  const std::string export_path = MakeTemporaryDirectory("nfsuite-unprivileged-export");
+  const std::string state_path = MakeTemporaryDirectory("nfsuite-unprivileged-state");
+  ASSERT_FALSE(export_path.empty() || state_path.empty());
+  const bool root = geteuid() == 0;
+  if (root) {
+    ASSERT_EQ(chown(export_path.c_str(), 65534, 65534), 0);
+    ASSERT_EQ(chown(state_path.c_str(), 65534, 65534), 0);
+  }
+  // As root, the server is a child process that gave up root entirely.
   const pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    if (geteuid() == 0 && seteuid(65534) != 0) _exit(2);
-    absl::StatusOr<std::unique_ptr<PosixBackend>> opened = PosixBackend::Open("/tmp");
-    if (opened.ok()) _exit(3);
-    if (opened.status().code() != absl::StatusCode::kFailedPrecondition) _exit(4);
-    if (opened.status().message().find("needs root (CAP_DAC_READ_SEARCH) for persistent handles") ==
-        absl::string_view::npos) {
-      _exit(5);
+    if (root && (setgroups(0, nullptr) != 0 || setresgid(65534, 65534, 65534) != 0 ||
+                 setresuid(65534, 65534, 65534) != 0)) {
+      _exit(2);
     }
-    _exit(0);
+    _exit(ServeWithoutPrivilege(export_path, state_path));
   }
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
+  std::filesystem::remove_all(export_path);
+  std::filesystem::remove_all(state_path);
   ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << "2: seteuid failed, 3: opened, 4: wrong code, 5: message";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the step that failed (see ServeWithoutPrivilege)";
 }
 
-TEST_F(PosixBackendTest, CreateLookupAndGetAttributes) {
+TEST_P(PosixBackendTest, CreateLookupAndGetAttributes) {
   // The server's umask does not apply: the client applied its own.
   const mode_t previous_umask = umask(077);
   const NamedObject created = CreateFile(root_, "file", 0664);
@@ -246,7 +318,7 @@ TEST_F(PosixBackendTest, CreateLookupAndGetAttributes) {
   EXPECT_EQ(backend_->Lookup(kRoot, created.id, "x").error(), ENOTDIR);
 }
 
-TEST_F(PosixBackendTest, DotIsTheDirectoryAndDotDotOfTheRootIsTheRoot) {
+TEST_P(PosixBackendTest, DotIsTheDirectoryAndDotDotOfTheRootIsTheRoot) {
   StorageResult<NamedObject> dot = backend_->Lookup(kRoot, root_, ".");
   ASSERT_TRUE(dot.ok());
   EXPECT_EQ(dot->id, root_);
@@ -268,7 +340,7 @@ TEST_F(PosixBackendTest, DotIsTheDirectoryAndDotDotOfTheRootIsTheRoot) {
   EXPECT_EQ(self->id, inner.id);
 }
 
-TEST_F(PosixBackendTest, BadNamesAreRefused) {
+TEST_P(PosixBackendTest, BadNamesAreRefused) {
   EXPECT_EQ(backend_->Lookup(kRoot, root_, "a/b").error(), EINVAL);
   EXPECT_EQ(backend_->Lookup(kRoot, root_, "").error(), EINVAL);
   EXPECT_EQ(backend_->Lookup(kRoot, root_, absl::string_view("a\0b", 3)).error(), EINVAL);
@@ -281,7 +353,7 @@ TEST_F(PosixBackendTest, BadNamesAreRefused) {
   EXPECT_TRUE(backend_->Create(kRoot, root_, std::string(255, 'x'), CreateHow{}).ok());
 }
 
-TEST_F(PosixBackendTest, MalformedObjectIdsAreStale) {
+TEST_P(PosixBackendTest, MalformedObjectIdsAreStale) {
   const NamedObject file = CreateFile(root_, "file");
   ObjectId empty;
   EXPECT_EQ(backend_->GetAttributes(kRoot, empty).error(), ESTALE);
@@ -299,7 +371,7 @@ TEST_F(PosixBackendTest, MalformedObjectIdsAreStale) {
   EXPECT_EQ(backend_->Read(kRoot, truncated, 0, 10).error(), ESTALE);
 }
 
-TEST_F(PosixBackendTest, ExclusiveCreateAcceptsItsRetransmissionOnly) {
+TEST_P(PosixBackendTest, ExclusiveCreateAcceptsItsRetransmissionOnly) {
   CreateHow how;
   how.mode = CreateHow::Mode::kExclusive;
   how.verifier = {1, 2, 3, 4, 5, 6, 7, 8};
@@ -326,7 +398,7 @@ TEST_F(PosixBackendTest, ExclusiveCreateAcceptsItsRetransmissionOnly) {
   EXPECT_EQ(backend_->Create(kRoot, root_, "directory", how).error(), EEXIST);
 }
 
-TEST_F(PosixBackendTest, GuardedAndUncheckedCreateOfAnExistingName) {
+TEST_P(PosixBackendTest, GuardedAndUncheckedCreateOfAnExistingName) {
   const NamedObject file = CreateFile(root_, "file", 0600);
   WriteAll(file.id, "0123456789");
   CreateHow guarded;
@@ -356,7 +428,7 @@ TEST_F(PosixBackendTest, GuardedAndUncheckedCreateOfAnExistingName) {
   EXPECT_EQ(fresh->attributes.mode, 0644u);  // the default without a requested mode
 }
 
-TEST_F(PosixBackendTest, CreateNeverFollowsASymlinkThatHoldsTheName) {
+TEST_P(PosixBackendTest, CreateNeverFollowsASymlinkThatHoldsTheName) {
   const std::string outside = directory_ + "-created-through-symlink";
   ASSERT_EQ(symlink(outside.c_str(), HostPath("dangling").c_str()), 0);
   StorageResult<NamedObject> unchecked = backend_->Create(kRoot, root_, "dangling", CreateHow{});
@@ -368,7 +440,7 @@ TEST_F(PosixBackendTest, CreateNeverFollowsASymlinkThatHoldsTheName) {
   EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(outside)));
 }
 
-TEST_F(PosixBackendTest, WriteThenReadBackWithExactEof) {
+TEST_P(PosixBackendTest, WriteThenReadBackWithExactEof) {
   const NamedObject file = CreateFile(root_, "data");
   StorageResult<WriteOutcome> synced =
       backend_->Write(kRoot, file.id, 0, Span("hello"), Stability::kFileSync);
@@ -412,7 +484,7 @@ TEST_F(PosixBackendTest, WriteThenReadBackWithExactEof) {
       EFBIG);
 }
 
-TEST_F(PosixBackendTest, ReadAndWriteNeedARegularFile) {
+TEST_P(PosixBackendTest, ReadAndWriteNeedARegularFile) {
   const NamedObject directory = MakeDirectory(root_, "directory");
   EXPECT_EQ(backend_->Read(kRoot, directory.id, 0, 10).error(), EISDIR);
   EXPECT_EQ(backend_->Write(kRoot, directory.id, 0, Span("x"), Stability::kUnstable).error(),
@@ -426,7 +498,7 @@ TEST_F(PosixBackendTest, ReadAndWriteNeedARegularFile) {
   EXPECT_EQ(backend_->Write(kRoot, fifo->id, 0, Span("x"), Stability::kUnstable).error(), EINVAL);
 }
 
-TEST_F(PosixBackendTest, ObjectIdsSurviveANewBackend) {
+TEST_P(PosixBackendTest, ObjectIdsSurviveANewBackend) {
   const NamedObject directory = MakeDirectory(root_, "directory");
   const NamedObject file = CreateFile(directory.id, "file");
   WriteAll(file.id, "persistent");
@@ -443,7 +515,7 @@ TEST_F(PosixBackendTest, ObjectIdsSurviveANewBackend) {
   EXPECT_EQ(found->id, file.id);
 }
 
-TEST_F(PosixBackendTest, RemovedObjectsAreStale) {
+TEST_P(PosixBackendTest, RemovedObjectsAreStale) {
   const NamedObject file = CreateFile(root_, "file");
   const NamedObject directory = MakeDirectory(root_, "directory");
   ASSERT_TRUE(backend_->Remove(kRoot, root_, "file").ok());
@@ -461,7 +533,7 @@ TEST_F(PosixBackendTest, RemovedObjectsAreStale) {
   close(fd);
 }
 
-TEST_F(PosixBackendTest, DirectoryMovedOutOfTheExportIsStale) {
+TEST_P(PosixBackendTest, DirectoryMovedOutOfTheExportIsStale) {
   ASSERT_EQ(mkdir(HostPath("export").c_str(), 0755), 0);
   ASSERT_EQ(mkdir(HostPath("export/inner").c_str(), 0755), 0);
   ASSERT_EQ(mkdir(HostPath("export/inner/deeper").c_str(), 0755), 0);
@@ -481,12 +553,18 @@ TEST_F(PosixBackendTest, DirectoryMovedOutOfTheExportIsStale) {
   EXPECT_EQ(backend_->Create(kRoot, deeper->id, "planted", CreateHow{}).error(), ESTALE);
   EXPECT_FALSE(std::filesystem::exists(HostPath("outside/inner/deeper/planted")));
 
-  // Back inside, the same handles work again.
+  // Back inside, kernel handles work again; the path index has forgotten what a search of the
+  // export no longer met, and answers stale: never another object.
   ASSERT_EQ(rename(HostPath("outside/inner").c_str(), HostPath("export/inner").c_str()), 0);
-  EXPECT_TRUE(backend_->GetAttributes(kRoot, deeper->id).ok());
+  StorageResult<Attributes> back = backend_->GetAttributes(kRoot, deeper->id);
+  if (PathIndexed()) {
+    EXPECT_EQ(back.error(), ESTALE);
+  } else {
+    EXPECT_TRUE(back.ok());
+  }
 }
 
-TEST_F(PosixBackendTest, SymlinksAreObjectsNeverPaths) {
+TEST_P(PosixBackendTest, SymlinksAreObjectsNeverPaths) {
   ASSERT_EQ(symlink("/etc", HostPath("etc").c_str()), 0);
   StorageResult<NamedObject> link = backend_->Lookup(kRoot, root_, "etc");
   ASSERT_TRUE(link.ok());
@@ -511,7 +589,7 @@ TEST_F(PosixBackendTest, SymlinksAreObjectsNeverPaths) {
   EXPECT_EQ(backend_->Lookup(kRoot, up->id, "etc").error(), ENOTDIR);
 }
 
-TEST_F(PosixBackendTest, SymlinkRoundTrip) {
+TEST_P(PosixBackendTest, SymlinkRoundTrip) {
   AttributeChanges initial;
   initial.mode = 0600;  // Linux clients send one; symlinks have none, and that is no error
   StorageResult<NamedObject> link =
@@ -539,7 +617,7 @@ TEST_F(PosixBackendTest, SymlinkRoundTrip) {
   EXPECT_EQ(backend_->MakeSymlink(kRoot, root_, "link", "other", {}).error(), EEXIST);
 }
 
-TEST_F(PosixBackendTest, RenameReplacesAtomicallyAndCrossesDirectories) {
+TEST_P(PosixBackendTest, RenameReplacesAtomicallyAndCrossesDirectories) {
   const NamedObject a = CreateFile(root_, "a");
   WriteAll(a.id, "A");
   const NamedObject b = CreateFile(root_, "b");
@@ -576,7 +654,7 @@ TEST_F(PosixBackendTest, RenameReplacesAtomicallyAndCrossesDirectories) {
   EXPECT_EQ(backend_->Rename(kRoot, a.id, "x", root_, "y").error(), ENOTDIR);
 }
 
-TEST_F(PosixBackendTest, HardLinksRaiseTheLinkCount) {
+TEST_P(PosixBackendTest, HardLinksRaiseTheLinkCount) {
   const NamedObject file = CreateFile(root_, "file");
   const NamedObject directory = MakeDirectory(root_, "directory");
   ASSERT_TRUE(backend_->Link(kRoot, file.id, root_, "second").ok());
@@ -601,7 +679,7 @@ TEST_F(PosixBackendTest, HardLinksRaiseTheLinkCount) {
   EXPECT_EQ(HostStat("symlink-link").st_ino, HostStat("symlink").st_ino);
 }
 
-TEST_F(PosixBackendTest, MakeNodeMakesFifosSocketsAndDevices) {
+TEST_P(PosixBackendTest, MakeNodeMakesFifosSocketsAndDevices) {
   AttributeChanges initial;
   initial.mode = 0606;
   StorageResult<NamedObject> fifo =
@@ -639,7 +717,7 @@ TEST_F(PosixBackendTest, MakeNodeMakesFifosSocketsAndDevices) {
   EXPECT_EQ(backend_->MakeNode(kRoot, root_, "fifo", FileType::kFifo, 0, 0, {}).error(), EEXIST);
 }
 
-TEST_F(PosixBackendTest, MakeDirectory) {
+TEST_P(PosixBackendTest, MakeDirectory) {
   const mode_t previous_umask = umask(077);
   const NamedObject directory = MakeDirectory(root_, "directory", 0775, kUser);
   umask(previous_umask);
@@ -654,7 +732,7 @@ TEST_F(PosixBackendTest, MakeDirectory) {
   EXPECT_FALSE(std::filesystem::exists(HostPath("sized")));
 }
 
-TEST_F(PosixBackendTest, RemoveAndRemoveDirectoryErrors) {
+TEST_P(PosixBackendTest, RemoveAndRemoveDirectoryErrors) {
   const NamedObject directory = MakeDirectory(root_, "directory");
   CreateFile(directory.id, "file");
   const NamedObject file = CreateFile(root_, "file");
@@ -674,7 +752,7 @@ TEST_F(PosixBackendTest, RemoveAndRemoveDirectoryErrors) {
   EXPECT_FALSE(std::filesystem::exists(HostPath("file")));
 }
 
-TEST_F(PosixBackendTest, ReadDirectoryListsTenThousandNamesOnceInPagesOfAHundred) {
+TEST_P(PosixBackendTest, ReadDirectoryListsTenThousandNamesOnceInPagesOfAHundred) {
   const NamedObject directory = MakeDirectory(root_, "big");
   std::set<std::string> expected;
   for (int i = 0; i < 10000; ++i) {
@@ -710,7 +788,7 @@ TEST_F(PosixBackendTest, ReadDirectoryListsTenThousandNamesOnceInPagesOfAHundred
   }
 }
 
-TEST_F(PosixBackendTest, ListingContinuesWhileEntriesComeAndGo) {
+TEST_P(PosixBackendTest, ListingContinuesWhileEntriesComeAndGo) {
   const NamedObject directory = MakeDirectory(root_, "changing");
   std::set<std::string> originals;
   for (int i = 0; i < 1000; ++i) {
@@ -749,7 +827,7 @@ TEST_F(PosixBackendTest, ListingContinuesWhileEntriesComeAndGo) {
   EXPECT_GT(left.size(), 450u);
 }
 
-TEST_F(PosixBackendTest, ReadDirectoryWithAttributesAndBadCookies) {
+TEST_P(PosixBackendTest, ReadDirectoryWithAttributesAndBadCookies) {
   const NamedObject directory = MakeDirectory(root_, "listed");
   const NamedObject file = CreateFile(directory.id, "file");
   const NamedObject inner = MakeDirectory(directory.id, "inner");
@@ -784,7 +862,7 @@ TEST_F(PosixBackendTest, ReadDirectoryWithAttributesAndBadCookies) {
   EXPECT_EQ(backend_->ReadDirectory(kRoot, file.id, 0, 0, 10, false).error(), ENOTDIR);
 }
 
-TEST_F(PosixBackendTest, NewObjectsBelongToTheCaller) {
+TEST_P(PosixBackendTest, NewObjectsBelongToTheCaller) {
   const NamedObject file = CreateFile(root_, "by-user", 0644, kUser);
   EXPECT_EQ(file.attributes.uid, 1000u);
   EXPECT_EQ(file.attributes.gid, 1000u);
@@ -800,7 +878,7 @@ TEST_F(PosixBackendTest, NewObjectsBelongToTheCaller) {
   EXPECT_EQ(by_root.attributes.uid, 0u);
 }
 
-TEST_F(PosixBackendTest, ConcurrentCallersKeepTheirOwnIdentities) {
+TEST_P(PosixBackendTest, ConcurrentCallersKeepTheirOwnIdentities) {
   std::vector<std::thread> threads;
   for (uint32_t t = 0; t < 4; ++t) {
     threads.emplace_back([this, t] {
@@ -826,7 +904,7 @@ TEST_F(PosixBackendTest, ConcurrentCallersKeepTheirOwnIdentities) {
   EXPECT_EQ(CreateFile(root_, "by-root").attributes.uid, 0u);
 }
 
-TEST_F(PosixBackendTest, TheKernelChecksPermissionsAsTheCaller) {
+TEST_P(PosixBackendTest, TheKernelChecksPermissionsAsTheCaller) {
   HostWrite("private", "secret", 0600, 1001);
   StorageResult<NamedObject> file = backend_->Lookup(kUser, root_, "private");
   ASSERT_TRUE(file.ok());
@@ -865,7 +943,7 @@ TEST_F(PosixBackendTest, TheKernelChecksPermissionsAsTheCaller) {
   EXPECT_TRUE(backend_->Lookup(in_group, closed->id, "inside").ok());
 }
 
-TEST_F(PosixBackendTest, SetAttributesChangesModeOwnerSizeAndTimes) {
+TEST_P(PosixBackendTest, SetAttributesChangesModeOwnerSizeAndTimes) {
   const NamedObject file = CreateFile(root_, "file", 0644);
   WriteAll(file.id, "0123456789");
 
@@ -955,7 +1033,7 @@ TEST_F(PosixBackendTest, SetAttributesChangesModeOwnerSizeAndTimes) {
   EXPECT_EQ(HostStat("file").st_mtim.tv_sec, after_now->mtime.seconds);
 }
 
-TEST_F(PosixBackendTest, StatisticsDescribeTheFilesystem) {
+TEST_P(PosixBackendTest, StatisticsDescribeTheFilesystem) {
   StorageResult<FilesystemStatistics> statistics = backend_->Statistics(kUser, root_);
   ASSERT_TRUE(statistics.ok());
   struct statvfs host {};
@@ -968,7 +1046,7 @@ TEST_F(PosixBackendTest, StatisticsDescribeTheFilesystem) {
   EXPECT_LE(statistics->free_files, statistics->total_files);
 }
 
-TEST_F(PosixBackendTest, NoDescriptorLeaks) {
+TEST_P(PosixBackendTest, NoDescriptorLeaks) {
   const int before = OpenDescriptorCount();
   for (int i = 0; i < 50; ++i) {
     const std::string name = "f" + std::to_string(i);
@@ -991,6 +1069,81 @@ TEST_F(PosixBackendTest, NoDescriptorLeaks) {
 }
 
 // A 1 MiB tmpfs of its own, to fill up.
+// What only the path index does: find objects moved behind its back, rebuild itself.
+class PathIndexBackendTest : public PosixBackendTest {};
+
+INSTANTIATE_TEST_SUITE_P(Schemes, PathIndexBackendTest, ::testing::Values(HandleScheme::kPathIndex),
+                         [](const ::testing::TestParamInfo<HandleScheme>&) { return "PathIndex"; });
+
+TEST_P(PathIndexBackendTest, ObjectsMovedOnTheServerAreFoundAgain) {
+  const NamedObject first = MakeDirectory(root_, "first");
+  const NamedObject file = CreateFile(first.id, "file");
+  const NamedObject inner = CreateFile(first.id, "inner");
+  WriteAll(file.id, "moved");
+  // A file moved to another directory, and a directory moved with what is left in it. (One
+  // search finds both: searches are at least a second apart, and a request that would need
+  // another one sooner is asked to retry later.)
+  ASSERT_EQ(mkdir(HostPath("second").c_str(), 0755), 0);
+  ASSERT_EQ(rename(HostPath("first/file").c_str(), HostPath("second/renamed").c_str()), 0);
+  ASSERT_EQ(rename(HostPath("first").c_str(), HostPath("second/first").c_str()), 0);
+  EXPECT_EQ(ReadAll(file.id), "moved");
+  StorageResult<Attributes> attributes = backend_->GetAttributes(kRoot, first.id);
+  ASSERT_TRUE(attributes.ok()) << std::strerror(attributes.error());
+  EXPECT_EQ(attributes->fileid, first.attributes.fileid);
+  EXPECT_TRUE(backend_->GetAttributes(kRoot, inner.id).ok());
+}
+
+TEST_P(PathIndexBackendTest, ALostIndexIsRebuiltBySearchingTheExport) {
+  const NamedObject directory = MakeDirectory(root_, "directory");
+  const NamedObject file = CreateFile(directory.id, "file");
+  WriteAll(file.id, "found");
+  backend_.reset();
+  ASSERT_EQ(unlink(PosixBackend::PathIndexFile(state_directory_, directory_).c_str()), 0);
+  OpenBackend(directory_);
+  EXPECT_EQ(ReadAll(file.id), "found");
+  StorageResult<NamedObject> found = backend_->Lookup(kRoot, directory.id, "file");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, file.id);
+}
+
+TEST_P(PathIndexBackendTest, ARecordMadeByAnotherProcessIsSeen) {
+  // mountd and nfsd share one index: what one met, the other finds without a search.
+  PosixBackend::Options options;
+  options.handles = HandleScheme::kPathIndex;
+  options.path_index_file = PosixBackend::PathIndexFile(state_directory_, directory_);
+  absl::StatusOr<std::unique_ptr<PosixBackend>> other = PosixBackend::Open(directory_, options);
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_EQ(mkdir(HostPath("made-on-the-server").c_str(), 0755), 0);
+  StorageResult<NamedObject> met = (*other)->Lookup(kRoot, root_, "made-on-the-server");
+  ASSERT_TRUE(met.ok());
+  StorageResult<Attributes> attributes = backend_->GetAttributes(kRoot, met->id);
+  ASSERT_TRUE(attributes.ok()) << std::strerror(attributes.error());
+  EXPECT_EQ(attributes->fileid, met->attributes.fileid);
+}
+
+TEST_P(PathIndexBackendTest, AnIdWhoseInodeNumberNowHoldsAnotherObjectIsStale) {
+  const NamedObject file = CreateFile(root_, "file");
+  ASSERT_EQ(file.id.bytes.size(), 12u);
+  ObjectId other_generation = file.id;
+  other_generation.bytes[11] ^= 1;  // the tag of the kernel handle, with its generation
+  EXPECT_EQ(backend_->GetAttributes(kRoot, other_generation).error(), ESTALE);
+  EXPECT_TRUE(backend_->GetAttributes(kRoot, file.id).ok());
+}
+
+TEST_P(PathIndexBackendTest, IdsOfTheOtherSchemeAreStale) {
+  const NamedObject file = CreateFile(root_, "file");
+  PosixBackend::Options kernel;
+  kernel.handles = HandleScheme::kKernelHandles;
+  absl::StatusOr<std::unique_ptr<PosixBackend>> kernel_backend =
+      PosixBackend::Open(directory_, kernel);
+  ASSERT_TRUE(kernel_backend.ok());
+  EXPECT_EQ((*kernel_backend)->GetAttributes(kRoot, file.id).error(), ESTALE);
+  StorageResult<NamedObject> kernel_file =
+      (*kernel_backend)->Lookup(kRoot, (*kernel_backend)->Root(), "file");
+  ASSERT_TRUE(kernel_file.ok());
+  EXPECT_EQ(backend_->GetAttributes(kRoot, kernel_file->id).error(), ESTALE);
+}
+
 class PosixBackendFullFilesystemTest : public ::testing::Test {
  protected:
   void SetUp() override {
