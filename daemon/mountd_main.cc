@@ -6,8 +6,18 @@
 
 int main(int argc, char** argv) {
   nfsuite::mount::MountdConfig config;
-  CLI::App app{"mountd - MOUNT v3 server of the nfsuite NFS server"};
-  app.add_option("--export", config.exports, "directory to export (repeatable)")->required();
+  CLI::App app{"mountd - MOUNT v1/v3 server of the nfsuite NFS server"};
+  app.add_option("--exports-file", config.exports.exports_file,
+                 "exports file in exports(5) syntax; SIGHUP reloads it");
+  app.add_option("--export", config.exports.quick_exports,
+                 "directory to export to every client, read-write, root squashed, any port: "
+                 "DIR *(rw,insecure) (repeatable)");
+  bool restrict_lists = false;
+  bool refuse_lists = false;
+  app.add_flag("--restrict-lists", restrict_lists,
+               "EXPORT and DUMP answer each client only with what it may mount and its own mounts");
+  app.add_flag("--refuse-lists", refuse_lists, "EXPORT and DUMP are refused (AUTH_TOOWEAK)")
+      ->excludes("--restrict-lists");
   app.add_option("--port", config.port, "TCP and UDP port to serve on")->capture_default_str();
   app.add_option("--listen", config.listen_addresses, "numeric addresses to listen on")
       ->delimiter(',')
@@ -36,6 +46,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "kernel", "path-index"}))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  using Lists = nfsuite::mount::MountServiceOptions::Lists;
+  config.lists = refuse_lists     ? Lists::kRefused
+                 : restrict_lists ? Lists::kRestricted
+                                  : Lists::kEveryone;
   config.handles = *nfsuite::storage::PosixBackend::ParseHandleScheme(handles);
   config.registration_check_interval = absl::Seconds(check_seconds);
 

@@ -112,8 +112,10 @@ absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc:
                                          DescribeTransport(server, status);
                                          DescribeRegistrations(registrations, status);
                                        });
+  std::vector<grpc::Service*> services = {&control_service};
+  services.insert(services.end(), options.extra_services.begin(), options.extra_services.end());
   absl::StatusOr<std::unique_ptr<ControlServer>> control_server =
-      ControlServer::Start(ControlSocketPath(options.run_dir, options.daemon), {&control_service});
+      ControlServer::Start(ControlSocketPath(options.run_dir, options.daemon), services);
   if (!control_server.ok()) {
     (void)portmapper.Unregister(registrations);
     server.Stop();
@@ -124,6 +126,7 @@ absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc:
   ServeUntilStopped(
       options.registration_check_interval, [&] { EnsureRegistered(portmapper, registrations); },
       options.on_reload);
+  if (options.on_stopping) options.on_stopping();
   control_server->reset();
   if (absl::Status removed = portmapper.Unregister(registrations); !removed.ok()) {
     Logf(LogLevel::kWarning, "registrations not removed: %s", removed.message());

@@ -12,6 +12,7 @@
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/portmap_client.h"
 #include "common/rpc/rpc_server.h"
+#include "grpcpp/impl/service_type.h"
 #include "proto/control.pb.h"
 
 // What every daemon of the suite does the same way: start-up, status, and waiting for signals.
@@ -48,6 +49,10 @@ struct RegisteredServiceOptions {
   uint16_t portmapper_port = 111;
   absl::Duration registration_check_interval = absl::Seconds(5);
   std::function<void()> on_reload;  // SIGHUP
+  // Served on the control socket beside DaemonControl (not owned).
+  std::vector<grpc::Service*> extra_services;
+  // Called on SIGTERM/SIGINT before the control server stops: ends long-lived calls (watches).
+  std::function<void()> on_stopping;
 };
 
 // The life of an RPC daemon once its server has started: registers every program with the

@@ -29,8 +29,12 @@ struct NoReply {};  // send nothing, as some procedures are specified (CALLIT on
 struct SystemError {
   std::string why;  // logged, never sent
 };
+// Refused by policy: an AUTH_ERROR reply with `why` (AUTH_TOOWEAK: "not for you").
+struct Refused {
+  AuthStat why = AuthStat::kTooWeak;
+};
 template <typename Result>
-using HandlerResult = std::variant<Result, NoReply, SystemError>;
+using HandlerResult = std::variant<Result, NoReply, SystemError, Refused>;
 
 enum class ProcedureOutcome { kReplied, kGarbageArgs, kSystemError, kNoReply };
 
@@ -89,6 +93,10 @@ Procedure MakeProcedure(std::string name, void (*decode)(xdr::XdrDecoder&, Args&
       const Returned returned = handler(context, args);
       if (std::holds_alternative<NoReply>(returned)) return ProcedureOutcome::kNoReply;
       if (std::holds_alternative<SystemError>(returned)) return ProcedureOutcome::kSystemError;
+      if (const Refused* refused = std::get_if<Refused>(&returned)) {
+        EncodeAuthErrorReply(reply, context.xid, refused->why);
+        return ProcedureOutcome::kReplied;
+      }
       EncodeAcceptedReply(reply, context.xid, AcceptStat::kSuccess);
       encode(reply, std::get<Result>(returned));
       return ProcedureOutcome::kReplied;

@@ -1,5 +1,7 @@
 #include "service/mount/mount_protocol.h"
 
+#include <algorithm>
+
 #include "common/xdr/xdr_list.h"
 
 namespace nfsuite::mount {
@@ -28,6 +30,22 @@ void DecodeMountResult3(xdr::XdrDecoder& decoder, MountResult3& result) {
   for (uint32_t i = 0; i < count && decoder.ok(); ++i) {
     result.auth_flavors.push_back(decoder.Uint32());
   }
+}
+
+void EncodeFhStatus(xdr::XdrEncoder& encoder, const MountResult3& result) {
+  const auto status = static_cast<uint32_t>(result.status);
+  encoder.Uint32(status < 100 ? status : static_cast<uint32_t>(MountStat3::kIo));
+  if (result.status != MountStat3::kOk) return;
+  uint8_t handle[kVersion1HandleSize] = {};
+  std::copy_n(result.handle.begin(), std::min(result.handle.size(), kVersion1HandleSize), handle);
+  encoder.FixedOpaque(absl::MakeConstSpan(handle));
+}
+
+void DecodeFhStatus(xdr::XdrDecoder& decoder, MountResult3& result) {
+  result.status = static_cast<MountStat3>(decoder.Uint32());
+  if (!decoder.ok() || result.status != MountStat3::kOk) return;
+  absl::Span<const uint8_t> handle = decoder.FixedOpaque(kVersion1HandleSize);
+  result.handle.assign(handle.begin(), handle.end());
 }
 
 void EncodeMountList(xdr::XdrEncoder& encoder, const std::vector<MountEntry>& list) {

@@ -5,12 +5,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/control/daemon_runtime.h"
+#include "common/exports/exports_format.h"
 #include "common/nfs/file_handle.h"
 #include "common/nfs/handle_key.h"
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/rpc_server.h"
 #include "common/util/logging.h"
 #include "service/mount/export_table.h"
+#include "service/mount/export_table_control.h"
+#include "service/mount/live_exports.h"
 #include "service/mount/mount_list.h"
 #include "service/mount/mount_service.h"
 #include "service/storage/posix_backend.h"
@@ -38,6 +41,21 @@ void LoadMountList(MountList& mounts, const std::string& path) {
        path);
 }
 
+absl::StatusOr<ExportTable> LoadExportTable(const ExportSources& sources,
+                                            const ExportTable::BackendOpener& open_backend,
+                                            const ExportTable* previous) {
+  absl::StatusOr<std::vector<exports::ExportEntry>> entries = LoadExportEntries(sources);
+  if (!entries.ok()) return entries.status();
+  return ExportTable::Build(*std::move(entries), open_backend, previous);
+}
+
+void LogExports(const ExportTable& table) {
+  for (const Export& exported : table.exports()) {
+    Logf(LogLevel::kInfo, "exporting %s (id %08x)", exports::FormatExportEntry(exported.entry),
+         exported.id);
+  }
+}
+
 }  // namespace
 
 absl::Status RunMountd(const MountdConfig& config) {
@@ -45,12 +63,16 @@ absl::Status RunMountd(const MountdConfig& config) {
       !prepared.ok()) {
     return prepared;
   }
-  if (config.exports.empty()) {
-    return absl::InvalidArgumentError("no exports: give at least one --export DIRECTORY");
+  if (config.exports.exports_file.empty() && config.exports.quick_exports.empty()) {
+    return absl::InvalidArgumentError(
+        "no exports: give --exports-file FILE or at least one --export DIRECTORY");
   }
-  absl::StatusOr<ExportTable> exports = ExportTable::Build(
-      config.exports, [&config](const std::string& path) { return OpenBackend(config, path); });
-  if (!exports.ok()) return exports.status();
+  const ExportTable::BackendOpener open_backend = [&config](const std::string& path) {
+    return OpenBackend(config, path);
+  };
+  absl::StatusOr<ExportTable> initial = LoadExportTable(config.exports, open_backend, nullptr);
+  if (!initial.ok()) return initial.status();
+  LiveExports exports(*std::move(initial));
   absl::StatusOr<nfs::HandleKey> key = nfs::HandleKey::LoadOrCreate(config.state_dir);
   if (!key.ok()) return key.status();
   const nfs::FileHandleCodec handles(*key);
@@ -59,8 +81,12 @@ absl::Status RunMountd(const MountdConfig& config) {
   LoadMountList(mounts, mount_list_path);
 
   rpc::Dispatcher dispatcher;
-  MountService service(*exports, mounts, handles);
+  MountServiceOptions service_options;
+  service_options.lists = config.lists;
+  MountService service(exports, mounts, handles, service_options);
+  dispatcher.Register(service.Version1());
   dispatcher.Register(service.Version3());
+  ExportTableControlService export_control(exports);
 
   absl::StatusOr<std::vector<rpc::ListenerSpec>> listeners =
       control::ListenersFor(config.listen_addresses, config.port);
@@ -74,18 +100,28 @@ absl::Status RunMountd(const MountdConfig& config) {
   rpc::RpcServer server(options, dispatcher);
   if (absl::Status started = server.Start(); !started.ok()) return started;
 
-  for (const Export& exported : exports->exports()) {
-    Logf(LogLevel::kInfo, "exporting %s (id %08x)", exported.path, exported.id);
-  }
+  LogExports(*exports.Current().table);
   control::RegisteredServiceOptions daemon;
   daemon.daemon = "mountd";
   daemon.state_dir = config.state_dir;
   daemon.run_dir = config.run_dir;
   daemon.portmapper_port = config.portmapper_port;
   daemon.registration_check_interval = config.registration_check_interval;
-  daemon.on_reload = [] {
-    Logf(LogLevel::kInfo, "SIGHUP: the exports file arrives with the exports issue");
+  daemon.on_reload = [&] {
+    // A table that does not load leaves the one in force untouched: never half a table.
+    absl::StatusOr<ExportTable> next =
+        LoadExportTable(config.exports, open_backend, exports.Current().table.get());
+    if (!next.ok()) {
+      Logf(LogLevel::kError, "reload refused, keeping the exports in force: %s",
+           next.status().message());
+      return;
+    }
+    exports.Replace(*std::move(next));
+    Logf(LogLevel::kInfo, "reloaded the exports (generation %d)", exports.Current().generation);
+    LogExports(*exports.Current().table);
   };
+  daemon.extra_services = {&export_control};
+  daemon.on_stopping = [&exports] { exports.Close(); };
   return control::ServeRegisteredDaemon(daemon, server, dispatcher);
 }
 

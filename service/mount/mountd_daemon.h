@@ -7,12 +7,15 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "service/mount/exports_loading.h"
+#include "service/mount/mount_service.h"
 #include "service/storage/posix_backend.h"
 
 namespace nfsuite::mount {
 
 struct MountdConfig {
-  std::vector<std::string> exports;
+  ExportSources exports;  // the exports file and --export directories
+  MountServiceOptions::Lists lists = MountServiceOptions::Lists::kEveryone;
   uint16_t port = 20048;  // the port Linux distributions give mountd
   std::vector<std::string> listen_addresses = {"0.0.0.0", "::"};
   std::string state_dir = "/var/lib/nfsuite";
