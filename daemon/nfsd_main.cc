@@ -1,4 +1,4 @@
-// nfsd: the suite's NFS server. Parses flags, then runs.
+// nfsd: the suite's NFS server. Parses flags, then runs. The exports come from mountd.
 #include <cstdio>
 
 #include "CLI/CLI.hpp"
@@ -7,8 +7,6 @@
 int main(int argc, char** argv) {
   nfsuite::nfs::NfsdConfig config;
   CLI::App app{"nfsd - NFS version 3 server of the nfsuite NFS server"};
-  app.add_option("--export", config.exports, "directory to serve (repeatable; as given to mountd)")
-      ->required();
   app.add_option("--port", config.port, "TCP port to serve on")->capture_default_str();
   app.add_option("--listen", config.listen_addresses, "numeric addresses to listen on")
       ->delimiter(',')
@@ -23,11 +21,10 @@ int main(int argc, char** argv) {
   app.add_option("--workers", config.worker_threads, "worker threads")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  bool no_root_squash = false;
-  app.add_flag("--no-root-squash", no_root_squash, "let client root act as root on the export");
-  app.add_option("--anonuid", config.anonymous_uid, "uid of squashed and anonymous callers")
-      ->capture_default_str();
-  app.add_option("--anongid", config.anonymous_gid, "gid of squashed and anonymous callers")
+  double mountd_wait_seconds = 10;
+  app.add_option("--mountd-wait", mountd_wait_seconds,
+                 "seconds to wait at start for mountd's export table before serving without it")
+      ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   int check_seconds = 5;
   app.add_option("--registration-check", check_seconds,
@@ -44,7 +41,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   config.handles = *nfsuite::storage::PosixBackend::ParseHandleScheme(handles);
-  config.root_squash = !no_root_squash;
+  config.mountd_wait = absl::Seconds(mountd_wait_seconds);
   config.registration_check_interval = absl::Seconds(check_seconds);
 
   const absl::Status status = nfsuite::nfs::RunNfsd(config);

@@ -211,7 +211,7 @@ for size in "${SIZES[@]}"; do
   start_daemon mountd "$MOUNTD" --export "$export_dir" --listen 127.0.0.1 \
     --state-dir "$state/nfs-state" --run-dir "$state/nfs-run" --log-level warning
   wait_for_program 100005
-  start_daemon nfsd "$NFSD" --export "$export_dir" --listen 127.0.0.1 \
+  start_daemon nfsd "$NFSD" --listen 127.0.0.1 \
     --state-dir "$state/nfs-state" --run-dir "$state/nfs-run" --log-level warning
   wait_for_program 100003
 

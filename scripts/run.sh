@@ -51,7 +51,7 @@ start() {
 
 start portmapd
 start mountd --export "$export_dir"
-start nfsd --export "$export_dir"
+start nfsd  # follows mountd's export table
 build/ctl/nfsctl --run-dir "$run_dir" status
 host=$(hostname -I 2>/dev/null | awk '{print $1}')
 cat >&2 <<MSG

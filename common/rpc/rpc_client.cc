@@ -31,31 +31,90 @@ absl::Status WaitReady(int fd, short events, absl::Time deadline) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RpcClient>> RpcClient::Connect(Transport transport,
-                                                              const SocketAddress& server,
-                                                              absl::Duration timeout) {
+namespace {
+
+// bindresvport(3)'s range: the ports below 1024 that no well-known service is likely to hold.
+constexpr uint16_t kFirstReservedPort = 512;
+constexpr uint16_t kLastReservedPort = 1023;
+
+// A connected socket (TCP: connection established within `timeout`) from `local` with `port`
+// (0: the kernel's choice) when either is given. On failure, `error` is the errno.
+absl::StatusOr<int> ConnectedSocket(Transport transport, const SocketAddress& server,
+                                    absl::Duration timeout,
+                                    const std::optional<SocketAddress>& local, uint16_t port,
+                                    int& error) {
   const int type = transport == Transport::kTcp ? SOCK_STREAM : SOCK_DGRAM;
   const int fd = socket(server.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return ErrnoStatus("socket");
-  // connect() on UDP fixes the peer, so stray datagrams from elsewhere are never read.
-  if (connect(fd, server.sockaddr_ptr(), server.length()) != 0 && errno != EINPROGRESS) {
-    absl::Status status = ErrnoStatus(absl::StrCat("connecting to ", server.ToString()));
+  auto fail = [&](absl::string_view what) {
+    error = errno;
+    absl::Status status = ErrnoStatus(what);
     close(fd);
     return status;
+  };
+  if (fd < 0) {
+    error = errno;
+    return ErrnoStatus("socket");
+  }
+  if (local.has_value() || port != 0) {
+    SocketAddress bound = local.value_or(
+        SocketAddress::Parse(server.family() == AF_INET6 ? "::" : "0.0.0.0", 0).value());
+    bound.set_port(port);
+    if (bind(fd, bound.sockaddr_ptr(), bound.length()) != 0) {
+      return fail(absl::StrCat("binding to ", bound.ToString()));
+    }
+  }
+  // connect() on UDP fixes the peer, so stray datagrams from elsewhere are never read.
+  if (connect(fd, server.sockaddr_ptr(), server.length()) != 0 && errno != EINPROGRESS) {
+    return fail(absl::StrCat("connecting to ", server.ToString()));
   }
   if (transport == Transport::kTcp) {
     absl::Status ready = WaitReady(fd, POLLOUT, absl::Now() + timeout);
-    int error = 0;
-    socklen_t length = sizeof(error);
-    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
-    if (!ready.ok() || error != 0) {
-      errno = error != 0 ? error : ETIMEDOUT;
-      absl::Status status = ErrnoStatus(absl::StrCat("connecting to ", server.ToString()));
-      close(fd);
-      return status;
+    int connect_error = 0;
+    socklen_t length = sizeof(connect_error);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &connect_error, &length);
+    if (!ready.ok() || connect_error != 0) {
+      errno = connect_error != 0 ? connect_error : ETIMEDOUT;
+      return fail(absl::StrCat("connecting to ", server.ToString()));
     }
   }
-  return std::unique_ptr<RpcClient>(new RpcClient(fd, transport, server));
+  return fd;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RpcClient>> RpcClient::Connect(Transport transport,
+                                                              const SocketAddress& server,
+                                                              absl::Duration timeout,
+                                                              const LocalEnd& local) {
+  int error = 0;
+  if (!local.reserved_port) {
+    absl::StatusOr<int> fd = ConnectedSocket(transport, server, timeout, local.address, 0, error);
+    if (!fd.ok()) return fd.status();
+    return std::unique_ptr<RpcClient>(new RpcClient(*fd, transport, server));
+  }
+  // As bindresvport does: from a random reserved port on, skipping those in use here and those
+  // whose last connection to this server is still in TIME_WAIT.
+  constexpr int kCount = kLastReservedPort - kFirstReservedPort + 1;
+  const int start = static_cast<int>(std::random_device{}() % kCount);
+  absl::Status last = absl::ResourceExhaustedError("no reserved port is free");
+  for (int i = 0; i < kCount; ++i) {
+    const uint16_t port = kFirstReservedPort + (start + i) % kCount;
+    absl::StatusOr<int> fd =
+        ConnectedSocket(transport, server, timeout, local.address, port, error);
+    if (fd.ok()) return std::unique_ptr<RpcClient>(new RpcClient(*fd, transport, server));
+    last = fd.status();
+    if (error != EADDRINUSE && error != EADDRNOTAVAIL) break;
+  }
+  return last;
+}
+
+absl::StatusOr<SocketAddress> RpcClient::LocalAddress() const {
+  sockaddr_storage storage{};
+  socklen_t length = sizeof(storage);
+  if (getsockname(fd_, reinterpret_cast<sockaddr*>(&storage), &length) != 0) {
+    return ErrnoStatus("getsockname");
+  }
+  return SocketAddress::FromSockaddr(reinterpret_cast<const sockaddr*>(&storage), length);
 }
 
 RpcClient::RpcClient(int fd, Transport transport, SocketAddress server)

@@ -34,9 +34,25 @@ using ArgumentEncoder = std::function<void(xdr::XdrEncoder&)>;
 // and benchmarks use to talk to our servers. Not thread-safe; one caller at a time.
 class RpcClient final {
  public:
+  // Where the client's own end is: what a server checking client addresses and ports sees.
+  struct LocalEnd {
+    // Bound before connecting, e.g. 127.0.0.2 to be another client of a loopback server; its
+    // port is ignored. Unset: the kernel's choice.
+    std::optional<SocketAddress> address;
+    // A source port below 1024, as exports(5) "secure" asks of clients (needs
+    // CAP_NET_BIND_SERVICE); otherwise an ephemeral port.
+    bool reserved_port = false;
+  };
+
   static absl::StatusOr<std::unique_ptr<RpcClient>> Connect(Transport transport,
                                                             const SocketAddress& server,
-                                                            absl::Duration timeout);
+                                                            absl::Duration timeout) {
+    return Connect(transport, server, timeout, LocalEnd{});
+  }
+  static absl::StatusOr<std::unique_ptr<RpcClient>> Connect(Transport transport,
+                                                            const SocketAddress& server,
+                                                            absl::Duration timeout,
+                                                            const LocalEnd& local);
   ~RpcClient();
   RpcClient(const RpcClient&) = delete;
   RpcClient& operator=(const RpcClient&) = delete;
@@ -58,6 +74,8 @@ class RpcClient final {
 
   uint32_t NextXid() { return next_xid_++; }
   int fd() const { return fd_; }
+  // The address and port the client's socket is bound to.
+  absl::StatusOr<SocketAddress> LocalAddress() const;
 
  private:
   RpcClient(int fd, Transport transport, SocketAddress server);

@@ -8,26 +8,26 @@ namespace nfsuite::nfs {
 
 // GETATTR (3.3.1).
 GetattrRes Nfs3Service::Getattr(const rpc::CallContext& context, const GetattrArgs& args) {
-  auto resolved = Resolve(args.object);
+  auto resolved = Resolve(context, args.object);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return GetattrRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
   storage::StorageResult<storage::Attributes> attributes =
-      target.exported->backend->GetAttributes(Who(context, *target.exported), target.object);
+      target.exported->backend->GetAttributes(target.who(), target.object);
   if (!attributes.ok()) return GetattrRes::Failure(Nfsstat3FromErrno(attributes.error()), {});
   return GetattrRes::Success({ToFattr3(*attributes)});
 }
 
 // SETATTR (3.3.2): with a guard, only when the object's ctime is still the client's.
 SetattrRes Nfs3Service::Setattr(const rpc::CallContext& context, const SetattrArgs& args) {
-  auto resolved = Resolve(args.object);
+  auto resolved = Resolve(context, args.object);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return SetattrRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *target.exported);
+  const storage::Identity& who = target.who();
   storage::StorageResult<storage::Attributes> before =
       target.exported->backend->GetAttributes(who, target.object);
   if (!before.ok()) return SetattrRes::Failure(Nfsstat3FromErrno(before.error()), {});
   const PreOpAttr pre = ToWccAttr(*before);
-  if (target.exported->read_only) {
+  if (target.read_only()) {
     return SetattrRes::Failure(Nfsstat3::kRofs, {{pre, ToFattr3(*before)}});
   }
   if (args.guard.has_value() && !(ToNfstime3(before->ctime) == *args.guard)) {
@@ -43,23 +43,23 @@ SetattrRes Nfs3Service::Setattr(const rpc::CallContext& context, const SetattrAr
 
 // ACCESS (3.3.4): computed for the caller's identity from the permission bits.
 AccessRes Nfs3Service::Access(const rpc::CallContext& context, const AccessArgs& args) {
-  auto resolved = Resolve(args.object);
+  auto resolved = Resolve(context, args.object);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return AccessRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *target.exported);
+  const storage::Identity& who = target.who();
   storage::StorageResult<storage::Attributes> attributes =
       target.exported->backend->GetAttributes(who, target.object);
   if (!attributes.ok()) return AccessRes::Failure(Nfsstat3FromErrno(attributes.error()), {});
-  return AccessRes::Success({ToFattr3(*attributes), GrantedAccess(*attributes, who, args.access,
-                                                                  target.exported->read_only)});
+  return AccessRes::Success(
+      {ToFattr3(*attributes), GrantedAccess(*attributes, who, args.access, target.read_only())});
 }
 
 // FSSTAT (3.3.18).
 FsstatRes Nfs3Service::Fsstat(const rpc::CallContext& context, const FsstatArgs& args) {
-  auto resolved = Resolve(args.fsroot);
+  auto resolved = Resolve(context, args.fsroot);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return FsstatRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *target.exported);
+  const storage::Identity& who = target.who();
   storage::StorageResult<storage::FilesystemStatistics> statistics =
       target.exported->backend->Statistics(who, target.object);
   if (!statistics.ok()) {
@@ -79,11 +79,11 @@ FsstatRes Nfs3Service::Fsstat(const rpc::CallContext& context, const FsstatArgs&
 
 // FSINFO (3.3.19): transfers up to 1 MiB, nanosecond times, links and symlinks supported.
 FsinfoRes Nfs3Service::Fsinfo(const rpc::CallContext& context, const FsinfoArgs& args) {
-  auto resolved = Resolve(args.fsroot);
+  auto resolved = Resolve(context, args.fsroot);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return FsinfoRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
   FsinfoResOk ok;
-  ok.obj_attributes = PostAttributes(target, Who(context, *target.exported));
+  ok.obj_attributes = PostAttributes(target, target.who());
   ok.rtmax = ok.rtpref = kMaxTransfer;
   ok.wtmax = ok.wtpref = kMaxTransfer;
   ok.rtmult = ok.wtmult = 4096;
@@ -96,11 +96,11 @@ FsinfoRes Nfs3Service::Fsinfo(const rpc::CallContext& context, const FsinfoArgs&
 
 // PATHCONF (3.3.20): the POSIX limits of Linux filesystems.
 PathconfRes Nfs3Service::Pathconf(const rpc::CallContext& context, const PathconfArgs& args) {
-  auto resolved = Resolve(args.object);
+  auto resolved = Resolve(context, args.object);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return PathconfRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
   PathconfResOk ok;
-  ok.obj_attributes = PostAttributes(target, Who(context, *target.exported));
+  ok.obj_attributes = PostAttributes(target, target.who());
   ok.linkmax = 65000;  // ext4's limit; others are higher
   ok.name_max = 255;
   ok.no_trunc = true;

@@ -68,9 +68,13 @@ storage::AttributeChanges ToAttributeChanges(const Sattr3& attributes) {
   return changes;
 }
 
+SquashPolicy SquashPolicyOf(const exports::ExportOptions& options) {
+  return {options.squash, options.anon_uid, options.anon_gid};
+}
+
 storage::Identity IdentityOf(const rpc::Credentials& credentials, const SquashPolicy& squash) {
   storage::Identity identity;
-  if (credentials.flavor != rpc::AuthFlavor::kSys) {
+  if (credentials.flavor != rpc::AuthFlavor::kSys || squash.mode == exports::SquashMode::kAll) {
     identity.uid = squash.anonymous_uid;
     identity.gid = squash.anonymous_gid;
     return identity;
@@ -78,10 +82,11 @@ storage::Identity IdentityOf(const rpc::Credentials& credentials, const SquashPo
   identity.uid = credentials.uid;
   identity.gid = credentials.gid;
   identity.groups.assign(credentials.gids.begin(), credentials.gids.end());
-  if (squash.root_squash && identity.uid == 0) {
-    identity.uid = squash.anonymous_uid;
-    identity.gid = squash.anonymous_gid;
-    identity.groups.clear();
+  if (squash.mode == exports::SquashMode::kRoot) {
+    if (identity.uid == 0) identity.uid = squash.anonymous_uid;
+    if (identity.gid == 0) identity.gid = squash.anonymous_gid;
+    // Group 0 would give a squashed caller root's group permissions anyway.
+    std::replace(identity.groups.begin(), identity.groups.end(), uint32_t{0}, squash.anonymous_gid);
   }
   return identity;
 }

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/string_view.h"
+#include "common/exports/export_entry.h"
 #include "common/rpc/rpc_message.h"
 #include "service/nfs/nfs3_types.h"
 #include "service/storage/storage_backend.h"
@@ -17,14 +18,19 @@ WccAttr ToWccAttr(const storage::Attributes& attributes);
 Nfstime3 ToNfstime3(const storage::Timestamp& timestamp);
 storage::AttributeChanges ToAttributeChanges(const Sattr3& attributes);
 
-// How root and anonymous callers are mapped (exports(5) root_squash, anonuid, anongid).
+// How callers are mapped for one client of an export (exports(5) root_squash, no_root_squash,
+// all_squash, anonuid, anongid).
 struct SquashPolicy {
-  bool root_squash = true;
-  uint32_t anonymous_uid = 65534;
-  uint32_t anonymous_gid = 65534;
+  exports::SquashMode mode = exports::SquashMode::kRoot;
+  uint32_t anonymous_uid = exports::kDefaultAnonymousId;
+  uint32_t anonymous_gid = exports::kDefaultAnonymousId;
 };
-// The identity a call's file operations run as: AUTH_SYS credentials after squashing; AUTH_NONE
-// is the anonymous user.
+SquashPolicy SquashPolicyOf(const exports::ExportOptions& options);
+
+// The identity a call's file operations run as, squashed as Linux nfsd does: root_squash maps
+// uid 0 to the anonymous uid and gid 0 (primary or supplementary) to the anonymous gid, keeping
+// the other groups; all_squash makes every caller the anonymous user without groups. AUTH_NONE
+// (any flavor but AUTH_SYS) is the anonymous user whatever the policy.
 storage::Identity IdentityOf(const rpc::Credentials& credentials, const SquashPolicy& squash);
 
 // Why a name cannot be used, or nullopt: empty, '/' or NUL → ACCES (as Linux's lookup does),

@@ -42,10 +42,10 @@ Nfsstat3 ListingError(int error, uint64_t cookie) {
 // READDIR (3.3.16): as many entries as fit in `count` bytes of reply; cookies continue a listing
 // while other entries come and go. "." and ".." are not listed: clients do not need them.
 ReaddirRes Nfs3Service::Readdir(const rpc::CallContext& context, const ReaddirArgs& args) {
-  auto resolved = Resolve(args.dir);
+  auto resolved = Resolve(context, args.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return ReaddirRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   storage::StorageResult<storage::DirectoryPage> page = dir.exported->backend->ReadDirectory(
       who, dir.object, args.cookie, args.cookie == 0 ? 0 : VerifierValue(args.cookieverf),
       EntriesThatCouldFit(args.count), /*with_attributes=*/false);
@@ -78,10 +78,10 @@ ReaddirRes Nfs3Service::Readdir(const rpc::CallContext& context, const ReaddirAr
 // names/fileids/cookies and `maxcount` bytes of whole reply.
 ReaddirplusRes Nfs3Service::Readdirplus(const rpc::CallContext& context,
                                         const ReaddirplusArgs& args) {
-  auto resolved = Resolve(args.dir);
+  auto resolved = Resolve(context, args.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return ReaddirplusRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   storage::StorageResult<storage::DirectoryPage> page = dir.exported->backend->ReadDirectory(
       who, dir.object, args.cookie, args.cookie == 0 ? 0 : VerifierValue(args.cookieverf),
       std::min(EntriesThatCouldFit(args.dircount), EntriesThatCouldFit(args.maxcount)),

@@ -23,10 +23,10 @@ storage::Stability ToStability(StableHow how) {
 
 // READLINK (3.3.5).
 ReadlinkRes Nfs3Service::Readlink(const rpc::CallContext& context, const ReadlinkArgs& args) {
-  auto resolved = Resolve(args.symlink);
+  auto resolved = Resolve(context, args.symlink);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return ReadlinkRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *target.exported);
+  const storage::Identity& who = target.who();
   storage::StorageResult<std::string> link = target.exported->backend->ReadLink(who, target.object);
   if (!link.ok()) {
     return ReadlinkRes::Failure(Nfsstat3FromErrno(link.error()), {PostAttributes(target, who)});
@@ -37,10 +37,10 @@ ReadlinkRes Nfs3Service::Readlink(const rpc::CallContext& context, const Readlin
 // READ (3.3.6): at most rtmax bytes; eof exactly when the data reaches the end of the file. The
 // data travels to the socket by reference.
 ReadRes Nfs3Service::Read(const rpc::CallContext& context, const ReadArgs& args) {
-  auto resolved = Resolve(args.file);
+  auto resolved = Resolve(context, args.file);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return ReadRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *target.exported);
+  const storage::Identity& who = target.who();
   storage::StorageResult<storage::ReadData> data = target.exported->backend->Read(
       who, target.object, args.offset, std::min(args.count, kMaxTransfer));
   if (!data.ok()) {
@@ -58,12 +58,12 @@ ReadRes Nfs3Service::Read(const rpc::CallContext& context, const ReadArgs& args)
 // WRITE (3.3.7): UNSTABLE, DATA_SYNC and FILE_SYNC honoured; the verifier changes with every
 // server start.
 WriteRes Nfs3Service::Write(const rpc::CallContext& context, const WriteArgs& args) {
-  auto resolved = Resolve(args.file);
+  auto resolved = Resolve(context, args.file);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return WriteRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *target.exported);
+  const storage::Identity& who = target.who();
   const PreOpAttr before = PreAttributes(target, who);
-  if (target.exported->read_only) {
+  if (target.read_only()) {
     return WriteRes::Failure(Nfsstat3::kRofs, {Wcc(before, target, who)});
   }
   if (args.count != args.data.size()) {
@@ -82,12 +82,14 @@ WriteRes Nfs3Service::Write(const rpc::CallContext& context, const WriteArgs& ar
   return WriteRes::Success(std::move(ok));
 }
 
-// COMMIT (3.3.21): returns only once the range is durable.
+// COMMIT (3.3.21): returns only once the range is durable. Served on read-only exports too,
+// unlike Linux nfsd: it changes nothing a client can see, and data written while the export was
+// still read-write (UNSTABLE, before a table change) would otherwise never be confirmed stable.
 CommitRes Nfs3Service::Commit(const rpc::CallContext& context, const CommitArgs& args) {
-  auto resolved = Resolve(args.file);
+  auto resolved = Resolve(context, args.file);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return CommitRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *target.exported);
+  const storage::Identity& who = target.who();
   const PreOpAttr before = PreAttributes(target, who);
   storage::StorageStatus committed =
       target.exported->backend->Commit(who, target.object, args.offset, args.count);

@@ -1,7 +1,11 @@
 // NFSv3 name-space procedures (RFC 1813 sections 3.3.3 and 3.3.8-3.3.15). Names are checked
 // here, before the backend sees them: '/', NUL or empty → ACCES, over 255 bytes → NAMETOOLONG.
+#include <memory>
+#include <utility>
+
 #include "service/nfs/nfs3_service.h"
 #include "service/nfs/nfs_status.h"
+#include "service/nfs/webnfs_path.h"
 
 namespace nfsuite::nfs {
 namespace {
@@ -17,12 +21,13 @@ storage::CreateHow ToCreateHow(const CreateHow3& how) {
 }  // namespace
 
 // LOOKUP (3.3.3): "." is the directory, ".." its parent, and the parent of an export's root is
-// the root itself.
+// the root itself. From the public handle the name is a path (WebNFS).
 LookupRes Nfs3Service::Lookup(const rpc::CallContext& context, const LookupArgs& args) {
-  auto resolved = Resolve(args.what.dir);
+  if (args.what.dir.data.empty()) return LookupPublicPath(context, args.what.name);
+  auto resolved = Resolve(context, args.what.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return LookupRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   if (std::optional<Nfsstat3> error = NameError(args.what.name)) {
     return LookupRes::Failure(*error, {PostAttributes(dir, who)});
   }
@@ -39,15 +44,53 @@ LookupRes Nfs3Service::Lookup(const rpc::CallContext& context, const LookupArgs&
       {*std::move(handle), ToFattr3(found->attributes), PostAttributes(dir, who)});
 }
 
+// WebNFS multi-component LOOKUP (RFC 2055 section 6): the path is walked one component at a time
+// through the backend, which keeps every step inside the public export (".." of its root is the
+// root, symlinks are never followed). A symlink met before the last component is NOTDIR: the
+// client reads the link and looks its target up itself. The reply carries an ordinary handle,
+// and the public root's attributes as the directory's.
+LookupRes Nfs3Service::LookupPublicPath(const rpc::CallContext& context, const std::string& path) {
+  auto resolved = Resolve(context, NfsFh3{});
+  if (auto* error = std::get_if<Nfsstat3>(&resolved)) return LookupRes::Failure(*error, {});
+  const Target& root = std::get<Target>(resolved);
+  const storage::Identity& who = root.who();
+  auto components = PublicPathComponents(path);
+  if (auto* error = std::get_if<Nfsstat3>(&components)) {
+    return LookupRes::Failure(*error, {PostAttributes(root, who)});
+  }
+  storage::NamedObject found;
+  found.id = root.object;
+  storage::StorageResult<storage::Attributes> root_attributes =
+      root.backend().GetAttributes(who, root.object);
+  if (!root_attributes.ok()) {
+    return LookupRes::Failure(Nfsstat3FromErrno(root_attributes.error()), {});
+  }
+  found.attributes = *root_attributes;
+  for (const std::string& component : std::get<std::vector<std::string>>(components)) {
+    storage::StorageResult<storage::NamedObject> next =
+        root.backend().Lookup(who, found.id, component);
+    if (!next.ok()) {
+      return LookupRes::Failure(Nfsstat3FromErrno(next.error()), {PostAttributes(root, who)});
+    }
+    found = *std::move(next);
+  }
+  std::optional<NfsFh3> handle = HandleFor(*root.exported, found.id);
+  if (!handle.has_value()) {
+    return LookupRes::Failure(Nfsstat3::kServerFault, {PostAttributes(root, who)});
+  }
+  return LookupRes::Success(
+      {*std::move(handle), ToFattr3(found.attributes), PostAttributes(root, who)});
+}
+
 // CREATE (3.3.8): UNCHECKED, GUARDED, and EXCLUSIVE with the verifier kept by the backend.
 CreateRes Nfs3Service::Create(const rpc::CallContext& context, const CreateArgs& args) {
-  auto resolved = Resolve(args.where.dir);
+  auto resolved = Resolve(context, args.where.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return CreateRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   const PreOpAttr before = PreAttributes(dir, who);
   std::optional<Nfsstat3> refused = NewNameError(args.where.name, Nfsstat3::kExist);
-  if (!refused.has_value() && dir.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && dir.read_only()) refused = Nfsstat3::kRofs;
   if (refused.has_value()) return CreateRes::Failure(*refused, {Wcc(before, dir, who)});
   storage::StorageResult<storage::NamedObject> created =
       dir.exported->backend->Create(who, dir.object, args.where.name, ToCreateHow(args.how));
@@ -61,13 +104,13 @@ CreateRes Nfs3Service::Create(const rpc::CallContext& context, const CreateArgs&
 
 // MKDIR (3.3.9).
 MkdirRes Nfs3Service::Mkdir(const rpc::CallContext& context, const MkdirArgs& args) {
-  auto resolved = Resolve(args.where.dir);
+  auto resolved = Resolve(context, args.where.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return MkdirRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   const PreOpAttr before = PreAttributes(dir, who);
   std::optional<Nfsstat3> refused = NewNameError(args.where.name, Nfsstat3::kExist);
-  if (!refused.has_value() && dir.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && dir.read_only()) refused = Nfsstat3::kRofs;
   if (refused.has_value()) return MkdirRes::Failure(*refused, {Wcc(before, dir, who)});
   storage::StorageResult<storage::NamedObject> created = dir.exported->backend->MakeDirectory(
       who, dir.object, args.where.name, ToAttributeChanges(args.attributes));
@@ -81,13 +124,13 @@ MkdirRes Nfs3Service::Mkdir(const rpc::CallContext& context, const MkdirArgs& ar
 
 // SYMLINK (3.3.10): the target is stored as given; the server never follows it.
 SymlinkRes Nfs3Service::Symlink(const rpc::CallContext& context, const SymlinkArgs& args) {
-  auto resolved = Resolve(args.where.dir);
+  auto resolved = Resolve(context, args.where.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return SymlinkRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   const PreOpAttr before = PreAttributes(dir, who);
   std::optional<Nfsstat3> refused = NewNameError(args.where.name, Nfsstat3::kExist);
-  if (!refused.has_value() && dir.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && dir.read_only()) refused = Nfsstat3::kRofs;
   if (!refused.has_value() && args.symlink.symlink_data.find('\0') != std::string::npos) {
     refused = Nfsstat3::kInval;
   }
@@ -105,10 +148,10 @@ SymlinkRes Nfs3Service::Symlink(const rpc::CallContext& context, const SymlinkAr
 
 // MKNOD (3.3.11): fifos, sockets, character and block devices; other types are BADTYPE.
 MknodRes Nfs3Service::Mknod(const rpc::CallContext& context, const MknodArgs& args) {
-  auto resolved = Resolve(args.where.dir);
+  auto resolved = Resolve(context, args.where.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return MknodRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   const PreOpAttr before = PreAttributes(dir, who);
   const Ftype3 type = args.what.type;
   std::optional<Nfsstat3> refused = NewNameError(args.where.name, Nfsstat3::kExist);
@@ -116,7 +159,7 @@ MknodRes Nfs3Service::Mknod(const rpc::CallContext& context, const MknodArgs& ar
       type != Ftype3::kSock && type != Ftype3::kFifo) {
     refused = Nfsstat3::kBadType;
   }
-  if (!refused.has_value() && dir.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && dir.read_only()) refused = Nfsstat3::kRofs;
   if (refused.has_value()) return MknodRes::Failure(*refused, {Wcc(before, dir, who)});
   storage::StorageResult<storage::NamedObject> created = dir.exported->backend->MakeNode(
       who, dir.object, args.where.name, static_cast<storage::FileType>(type),
@@ -131,13 +174,13 @@ MknodRes Nfs3Service::Mknod(const rpc::CallContext& context, const MknodArgs& ar
 
 // REMOVE (3.3.12).
 RemoveRes Nfs3Service::Remove(const rpc::CallContext& context, const RemoveArgs& args) {
-  auto resolved = Resolve(args.object.dir);
+  auto resolved = Resolve(context, args.object.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return RemoveRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   const PreOpAttr before = PreAttributes(dir, who);
   std::optional<Nfsstat3> refused = NewNameError(args.object.name, Nfsstat3::kInval);
-  if (!refused.has_value() && dir.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && dir.read_only()) refused = Nfsstat3::kRofs;
   if (refused.has_value()) return RemoveRes::Failure(*refused, {Wcc(before, dir, who)});
   storage::StorageStatus removed = dir.exported->backend->Remove(who, dir.object, args.object.name);
   if (!removed.ok()) {
@@ -148,13 +191,13 @@ RemoveRes Nfs3Service::Remove(const rpc::CallContext& context, const RemoveArgs&
 
 // RMDIR (3.3.13).
 RmdirRes Nfs3Service::Rmdir(const rpc::CallContext& context, const RmdirArgs& args) {
-  auto resolved = Resolve(args.object.dir);
+  auto resolved = Resolve(context, args.object.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return RmdirRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   const PreOpAttr before = PreAttributes(dir, who);
   std::optional<Nfsstat3> refused = NewNameError(args.object.name, Nfsstat3::kInval);
-  if (!refused.has_value() && dir.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && dir.read_only()) refused = Nfsstat3::kRofs;
   if (refused.has_value()) return RmdirRes::Failure(*refused, {Wcc(before, dir, who)});
   storage::StorageStatus removed =
       dir.exported->backend->RemoveDirectory(who, dir.object, args.object.name);
@@ -166,19 +209,21 @@ RmdirRes Nfs3Service::Rmdir(const rpc::CallContext& context, const RmdirArgs& ar
 
 // RENAME (3.3.14): atomic, replacing, across directories of one export; between exports XDEV.
 RenameRes Nfs3Service::Rename(const rpc::CallContext& context, const RenameArgs& args) {
-  auto from_resolved = Resolve(args.from.dir);
+  // Both handles in one snapshot of the export table, so that one export is one export.
+  std::shared_ptr<const ExportSnapshot> snapshot = exports_.Get();
+  auto from_resolved = Resolve(context, args.from.dir, snapshot);
   if (auto* error = std::get_if<Nfsstat3>(&from_resolved)) return RenameRes::Failure(*error, {});
-  auto to_resolved = Resolve(args.to.dir);
+  auto to_resolved = Resolve(context, args.to.dir, std::move(snapshot));
   if (auto* error = std::get_if<Nfsstat3>(&to_resolved)) return RenameRes::Failure(*error, {});
   const Target& from = std::get<Target>(from_resolved);
   const Target& to = std::get<Target>(to_resolved);
-  const storage::Identity who = Who(context, *from.exported);
+  const storage::Identity& who = from.who();
   const PreOpAttr from_before = PreAttributes(from, who);
   const PreOpAttr to_before = PreAttributes(to, who);
   std::optional<Nfsstat3> refused = NewNameError(args.from.name, Nfsstat3::kInval);
   if (!refused.has_value()) refused = NewNameError(args.to.name, Nfsstat3::kInval);
   if (!refused.has_value() && from.exported != to.exported) refused = Nfsstat3::kXdev;
-  if (!refused.has_value() && from.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && from.read_only()) refused = Nfsstat3::kRofs;
   if (!refused.has_value()) {
     storage::StorageStatus renamed =
         from.exported->backend->Rename(who, from.object, args.from.name, to.object, args.to.name);
@@ -191,17 +236,18 @@ RenameRes Nfs3Service::Rename(const rpc::CallContext& context, const RenameArgs&
 
 // LINK (3.3.15): within one export.
 LinkRes Nfs3Service::Link(const rpc::CallContext& context, const LinkArgs& args) {
-  auto file_resolved = Resolve(args.file);
+  std::shared_ptr<const ExportSnapshot> snapshot = exports_.Get();
+  auto file_resolved = Resolve(context, args.file, snapshot);
   if (auto* error = std::get_if<Nfsstat3>(&file_resolved)) return LinkRes::Failure(*error, {});
-  auto dir_resolved = Resolve(args.link.dir);
+  auto dir_resolved = Resolve(context, args.link.dir, std::move(snapshot));
   if (auto* error = std::get_if<Nfsstat3>(&dir_resolved)) return LinkRes::Failure(*error, {});
   const Target& file = std::get<Target>(file_resolved);
   const Target& dir = std::get<Target>(dir_resolved);
-  const storage::Identity who = Who(context, *dir.exported);
+  const storage::Identity& who = dir.who();
   const PreOpAttr before = PreAttributes(dir, who);
   std::optional<Nfsstat3> refused = NewNameError(args.link.name, Nfsstat3::kExist);
   if (!refused.has_value() && file.exported != dir.exported) refused = Nfsstat3::kXdev;
-  if (!refused.has_value() && dir.exported->read_only) refused = Nfsstat3::kRofs;
+  if (!refused.has_value() && dir.read_only()) refused = Nfsstat3::kRofs;
   if (!refused.has_value()) {
     storage::StorageStatus linked =
         dir.exported->backend->Link(who, file.object, dir.object, args.link.name);

@@ -17,8 +17,8 @@ constexpr rpc::ProcedurePolicies kChanging{rpc::ReplyCachePolicy::kCacheReply,
 
 }  // namespace
 
-Nfs3Service::Nfs3Service(std::vector<NfsExport> exports, const FileHandleCodec& handles)
-    : exports_(std::move(exports)), handles_(handles) {
+Nfs3Service::Nfs3Service(const CurrentExports& exports, const FileHandleCodec& handles)
+    : exports_(exports), handles_(handles) {
   // A new verifier on every start tells clients that UNSTABLE data they sent before may be lost
   // and must be sent again (RFC 1813 3.3.7).
   if (getrandom(write_verifier_.data(), write_verifier_.size(), 0) !=
@@ -28,23 +28,40 @@ Nfs3Service::Nfs3Service(std::vector<NfsExport> exports, const FileHandleCodec& 
   }
 }
 
-std::variant<Nfs3Service::Target, Nfsstat3> Nfs3Service::Resolve(const NfsFh3& handle) const {
-  const auto decoded = handles_.Decode(absl::Span<const uint8_t>(handle.data));
-  if (const HandleError* error = std::get_if<HandleError>(&decoded)) {
-    return *error == HandleError::kBadHandle ? Nfsstat3::kBadHandle : Nfsstat3::kStale;
-  }
-  const HandleContents& contents = std::get<HandleContents>(decoded);
-  for (const NfsExport& exported : exports_) {
-    if (exported.id != contents.export_id) continue;
-    storage::ObjectId object;
-    object.kind = contents.object_kind;
-    object.bytes.assign(contents.object.begin(), contents.object.end());
-    return Target{&exported, std::move(object)};
-  }
-  return Nfsstat3::kStale;  // a genuine handle of an export no longer served
+std::variant<Nfs3Service::Target, Nfsstat3> Nfs3Service::Resolve(const rpc::CallContext& context,
+                                                                 const NfsFh3& handle) const {
+  return Resolve(context, handle, exports_.Get());
 }
 
-std::optional<NfsFh3> Nfs3Service::HandleFor(const NfsExport& exported,
+std::variant<Nfs3Service::Target, Nfsstat3> Nfs3Service::Resolve(
+    const rpc::CallContext& context, const NfsFh3& handle,
+    std::shared_ptr<const ExportSnapshot> snapshot) const {
+  const ServedExport* exported = nullptr;
+  storage::ObjectId object;
+  if (handle.data.empty()) {
+    // WebNFS's public handle (RFC 2055 section 5.2): the public export's root.
+    exported = snapshot->Public();
+    if (exported == nullptr) return Nfsstat3::kStale;
+    object = exported->backend->Root();
+  } else {
+    const auto decoded = handles_.Decode(absl::Span<const uint8_t>(handle.data));
+    if (const HandleError* error = std::get_if<HandleError>(&decoded)) {
+      return *error == HandleError::kBadHandle ? Nfsstat3::kBadHandle : Nfsstat3::kStale;
+    }
+    const HandleContents& contents = std::get<HandleContents>(decoded);
+    exported = snapshot->FindById(contents.export_id);
+    // A genuine handle of an export no longer served.
+    if (exported == nullptr) return Nfsstat3::kStale;
+    object.kind = contents.object_kind;
+    object.bytes.assign(contents.object.begin(), contents.object.end());
+  }
+  std::variant<ExportAccess, Nfsstat3> access = CheckExportAccess(*snapshot, *exported, context);
+  if (const Nfsstat3* refused = std::get_if<Nfsstat3>(&access)) return *refused;
+  return Target{std::move(snapshot), exported, std::move(object),
+                std::get<ExportAccess>(std::move(access))};
+}
+
+std::optional<NfsFh3> Nfs3Service::HandleFor(const ServedExport& exported,
                                              const storage::ObjectId& object) const {
   HandleContents contents;
   contents.export_id = exported.id;
@@ -52,18 +69,13 @@ std::optional<NfsFh3> Nfs3Service::HandleFor(const NfsExport& exported,
   contents.object.assign(object.bytes.begin(), object.bytes.end());
   absl::StatusOr<std::vector<uint8_t>> encoded = handles_.Encode(contents, kNfs3MaxHandleSize);
   if (!encoded.ok()) {
-    Logf(LogLevel::kError, "no handle for an object of %s: %s", exported.path,
+    Logf(LogLevel::kError, "no handle for an object of %s: %s", exported.entry.path,
          encoded.status().message());
     return std::nullopt;
   }
   NfsFh3 handle;
   handle.data.assign(encoded->begin(), encoded->end());
   return handle;
-}
-
-storage::Identity Nfs3Service::Who(const rpc::CallContext& context,
-                                   const NfsExport& exported) const {
-  return IdentityOf(context.credentials, exported.squash);
 }
 
 PostOpAttr Nfs3Service::PostAttributes(const Target& target, const storage::Identity& who) const {
@@ -85,7 +97,7 @@ WccData Nfs3Service::Wcc(const PreOpAttr& before, const Target& target,
   return {before, PostAttributes(target, who)};
 }
 
-Nfs3Service::Created Nfs3Service::Describe(const NfsExport& exported,
+Nfs3Service::Created Nfs3Service::Describe(const ServedExport& exported,
                                            const storage::NamedObject& object) const {
   return {HandleFor(exported, object.id), ToFattr3(object.attributes)};
 }

@@ -11,47 +11,59 @@
 #include "common/nfs/file_handle.h"
 #include "common/rpc/call_context.h"
 #include "common/rpc/procedure.h"
+#include "service/nfs/export_access.h"
+#include "service/nfs/export_snapshot.h"
 #include "service/nfs/nfs3_conversions.h"
 #include "service/nfs/nfs3_types.h"
 #include "service/storage/storage_backend.h"
 
 namespace nfsuite::nfs {
 
-// An export as nfsd serves it.
-struct NfsExport {
-  uint32_t id = 0;
-  std::string path;
-  std::unique_ptr<storage::StorageBackend> backend;
-  bool read_only = false;
-  SquashPolicy squash;
-};
-
-// NFS version 3 (RFC 1813): the 22 procedures over storage backends. Every request's handle is
-// checked (layout, MAC, export) before anything else; every file operation runs as the caller.
+// NFS version 3 (RFC 1813): the 22 procedures over storage backends, with the export table
+// enforced on every request. Each request's handle is checked (layout, MAC) and its export looked
+// up in the current table (gone: STALE), then the caller is checked against the export's client
+// rules (export_access.h): address, reserved port, read-only, squashing. Every file operation
+// runs as the caller after squashing.
+//
+// WebNFS (RFC 2054/2055): the zero-length handle is the public handle, the root of the export
+// marked "public"; LOOKUP from it takes a multi-component path (webnfs_path.h) and never leaves
+// that export.
 class Nfs3Service final {
  public:
   static constexpr uint32_t kMaxTransfer = kMaxTransferSize;  // rtmax and wtmax: 1 MiB
 
-  Nfs3Service(std::vector<NfsExport> exports, const FileHandleCodec& handles);
+  // `exports` and `handles` must outlive the service.
+  Nfs3Service(const CurrentExports& exports, const FileHandleCodec& handles);
 
   rpc::ProgramVersion Version3();
   const WriteVerf3& write_verifier() const { return write_verifier_; }
 
  private:
-  // A handle resolved to its export and object.
+  // A handle resolved to its export and object, for a caller the export admits.
   struct Target {
-    const NfsExport* exported;
+    std::shared_ptr<const ExportSnapshot> snapshot;  // keeps `exported` and the rule alive
+    const ServedExport* exported;
     storage::ObjectId object;
+    ExportAccess access;
+
+    storage::StorageBackend& backend() const { return *exported->backend; }
+    const storage::Identity& who() const { return access.who; }
+    bool read_only() const { return access.read_only(); }
   };
-  std::variant<Target, Nfsstat3> Resolve(const NfsFh3& handle) const;
-  std::optional<NfsFh3> HandleFor(const NfsExport& exported, const storage::ObjectId& object) const;
+  // With the current snapshot of the export table, or with `snapshot`: procedures with two
+  // handles resolve both in one snapshot.
+  std::variant<Target, Nfsstat3> Resolve(const rpc::CallContext& context,
+                                         const NfsFh3& handle) const;
+  std::variant<Target, Nfsstat3> Resolve(const rpc::CallContext& context, const NfsFh3& handle,
+                                         std::shared_ptr<const ExportSnapshot> snapshot) const;
+  std::optional<NfsFh3> HandleFor(const ServedExport& exported,
+                                  const storage::ObjectId& object) const;
 
   // Attribute helpers shared by every procedure: failure to get attributes is never an error
   // of the procedure itself, the attributes are simply left out.
   PostOpAttr PostAttributes(const Target& target, const storage::Identity& who) const;
   PreOpAttr PreAttributes(const Target& target, const storage::Identity& who) const;
   WccData Wcc(const PreOpAttr& before, const Target& target, const storage::Identity& who) const;
-  storage::Identity Who(const rpc::CallContext& context, const NfsExport& exported) const;
 
   // nfs3_attribute_procedures.cc
   GetattrRes Getattr(const rpc::CallContext& context, const GetattrArgs& args);
@@ -67,6 +79,8 @@ class Nfs3Service final {
   CommitRes Commit(const rpc::CallContext& context, const CommitArgs& args);
   // nfs3_namespace_procedures.cc
   LookupRes Lookup(const rpc::CallContext& context, const LookupArgs& args);
+  // WebNFS: LOOKUP of a path relative to the public handle.
+  LookupRes LookupPublicPath(const rpc::CallContext& context, const std::string& path);
   CreateRes Create(const rpc::CallContext& context, const CreateArgs& args);
   MkdirRes Mkdir(const rpc::CallContext& context, const MkdirArgs& args);
   SymlinkRes Symlink(const rpc::CallContext& context, const SymlinkArgs& args);
@@ -98,9 +112,9 @@ class Nfs3Service final {
     PostOpFh3 handle;
     PostOpAttr attributes;
   };
-  Created Describe(const NfsExport& exported, const storage::NamedObject& object) const;
+  Created Describe(const ServedExport& exported, const storage::NamedObject& object) const;
 
-  std::vector<NfsExport> exports_;
+  const CurrentExports& exports_;
   const FileHandleCodec& handles_;
   WriteVerf3 write_verifier_{};
 };

@@ -89,7 +89,8 @@ struct Specdata3 {
   bool operator==(const Specdata3&) const = default;
 };
 
-// nfs_fh3: opaque data<NFS3_FHSIZE>. Decoding refuses an empty handle and one over 64 bytes.
+// nfs_fh3: opaque data<NFS3_FHSIZE>. Decoding refuses a handle over 64 bytes, and an empty one
+// in a reply; in a call an empty handle is WebNFS's public handle.
 struct NfsFh3 {
   absl::InlinedVector<uint8_t, kNfs3MaxHandleSize> data;
 

@@ -20,11 +20,15 @@ using xdr::XdrEncoder;
 // ---- Section 2.5 basic data types ----
 
 void Put(XdrEncoder& e, const NfsFh3& v) { e.Opaque(v.data); }
+// In arguments a zero-length handle is WebNFS's public handle (RFC 2055 section 5.2), which the
+// service resolves; a server never hands one out, so a reply carrying one (below) is malformed.
 void Get(XdrDecoder& d, NfsFh3& v) {
   const absl::Span<const uint8_t> bytes = d.Opaque(kNfs3MaxHandleSize);
-  // A zero-length handle names nothing; refusing it here saves every procedure the check.
-  if (d.ok() && bytes.empty()) d.Fail("empty nfs_fh3");
   v.data.assign(bytes.begin(), bytes.end());
+}
+void GetIssuedHandle(XdrDecoder& d, NfsFh3& v) {
+  Get(d, v);
+  if (d.ok() && v.data.empty()) d.Fail("empty nfs_fh3 in a reply");
 }
 
 void PutFilename(XdrEncoder& e, const std::string& name) { e.String(name); }
@@ -131,7 +135,7 @@ void Put(XdrEncoder& e, const PostOpFh3& v) {
 }
 void Get(XdrDecoder& d, PostOpFh3& v) {
   v.reset();
-  if (d.Optional()) Get(d, v.emplace());
+  if (d.Optional()) GetIssuedHandle(d, v.emplace());
 }
 
 void Put(XdrEncoder& e, const std::optional<Nfstime3>& v) {
@@ -230,7 +234,7 @@ void Put(XdrEncoder& e, const LookupResOk& v) {
   Put(e, v.dir_attributes);
 }
 void Get(XdrDecoder& d, LookupResOk& v) {
-  Get(d, v.object);
+  GetIssuedHandle(d, v.object);
   Get(d, v.obj_attributes);
   Get(d, v.dir_attributes);
 }

@@ -1,43 +1,45 @@
 #include "service/nfs/nfsd_daemon.h"
 
-#include <climits>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/control/control_server.h"
 #include "common/control/daemon_runtime.h"
-#include "common/nfs/export_id.h"
 #include "common/nfs/file_handle.h"
 #include "common/nfs/handle_key.h"
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/duplicate_request_cache.h"
 #include "common/rpc/rpc_server.h"
 #include "common/util/logging.h"
+#include "service/nfs/export_follower.h"
+#include "service/nfs/export_snapshot.h"
+#include "service/nfs/export_table_store.h"
+#include "service/nfs/export_table_updater.h"
 #include "service/nfs/nfs3_service.h"
 #include "service/storage/posix_backend.h"
 
 namespace nfsuite::nfs {
 namespace {
 
-absl::StatusOr<std::vector<NfsExport>> OpenExports(const NfsdConfig& config) {
-  std::vector<NfsExport> exports;
-  for (const std::string& path : config.exports) {
-    char canonical[PATH_MAX];
-    if (realpath(path.c_str(), canonical) == nullptr) {
-      return absl::NotFoundError(absl::StrCat("export ", path, ": ", std::strerror(errno)));
-    }
+BackendOpener PosixBackendOpener(const NfsdConfig& config) {
+  return [&config](
+             const std::string& path) -> absl::StatusOr<std::shared_ptr<storage::StorageBackend>> {
     absl::StatusOr<std::unique_ptr<storage::PosixBackend>> backend = storage::PosixBackend::Open(
-        canonical, storage::PosixBackend::OptionsFor(config.handles, config.state_dir, canonical));
+        path, storage::PosixBackend::OptionsFor(config.handles, config.state_dir, path));
     if (!backend.ok()) return backend.status();
-    NfsExport exported;
-    exported.path = canonical;
-    exported.id = ExportIdForPath(exported.path);
-    exported.backend = *std::move(backend);
-    exported.squash = {config.root_squash, config.anonymous_uid, config.anonymous_gid};
-    exports.push_back(std::move(exported));
+    return std::shared_ptr<storage::StorageBackend>(*std::move(backend));
+  };
+}
+
+// Until mountd answers, the table kept from the last run (if any) is served.
+void ServeKeptTable(ExportTableUpdater& updater, const std::string& kept_file) {
+  absl::StatusOr<bool> kept = updater.ServeKeptTable();
+  if (!kept.ok()) {
+    Logf(LogLevel::kWarning, "ignoring the kept export table %s: %s", kept_file,
+         kept.status().message());
+  } else if (*kept) {
+    Logf(LogLevel::kInfo, "serving the export table kept from the last run until mountd answers");
   }
-  return exports;
 }
 
 }  // namespace
@@ -47,20 +49,29 @@ absl::Status RunNfsd(const NfsdConfig& config) {
       !prepared.ok()) {
     return prepared;
   }
-  if (config.exports.empty()) {
-    return absl::InvalidArgumentError("no exports: give at least one --export DIRECTORY");
-  }
   absl::StatusOr<HandleKey> key = HandleKey::LoadOrCreate(config.state_dir);
   if (!key.ok()) return key.status();
   const FileHandleCodec handles(*key);
-  absl::StatusOr<std::vector<NfsExport>> exports = OpenExports(config);
-  if (!exports.ok()) return exports.status();
-  std::vector<std::string> exported_paths;
-  for (const NfsExport& exported : *exports) exported_paths.push_back(exported.path);
+
+  // The export table: mountd's, followed over its control socket (the one source of truth).
+  CurrentExports exports;
+  const ExportTableStore store = ExportTableStore::InStateDirectory(config.state_dir);
+  ExportTableUpdater updater(exports, PosixBackendOpener(config), store);
+  ServeKeptTable(updater, store.path());
+  ExportFollower follower(
+      {control::ControlSocketPath(config.run_dir, "mountd")},
+      [&updater](const control::v1::ExportTable& table) { updater.Apply(table); });
+  follower.Start();
+  if (!follower.WaitForFirstTable(config.mountd_wait)) {
+    const size_t kept = exports.Get()->exports().size();
+    Logf(LogLevel::kWarning, "no export table from mountd within %s; serving %s until it sends one",
+         absl::FormatDuration(config.mountd_wait),
+         kept == 0 ? "nothing" : absl::StrCat("the ", kept, " kept export(s)"));
+  }
 
   rpc::DuplicateRequestCache reply_cache({});
   rpc::Dispatcher dispatcher(&reply_cache);
-  Nfs3Service service(*std::move(exports), handles);
+  Nfs3Service service(exports, handles);
   dispatcher.Register(service.Version3());
 
   absl::StatusOr<std::vector<rpc::ListenerSpec>> listeners =
@@ -78,7 +89,6 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   rpc::RpcServer server(options, dispatcher);
   if (absl::Status started = server.Start(); !started.ok()) return started;
 
-  for (const std::string& path : exported_paths) Logf(LogLevel::kInfo, "serving %s", path);
   control::RegisteredServiceOptions daemon;
   daemon.daemon = "nfsd";
   daemon.state_dir = config.state_dir;
@@ -86,9 +96,11 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   daemon.portmapper_port = config.portmapper_port;
   daemon.registration_check_interval = config.registration_check_interval;
   daemon.on_reload = [] {
-    Logf(LogLevel::kInfo, "SIGHUP: the exports follow mountd with the exports issue");
+    Logf(LogLevel::kInfo, "SIGHUP: nfsd follows mountd's export table; reload mountd instead");
   };
-  return control::ServeRegisteredDaemon(daemon, server, dispatcher);
+  absl::Status served = control::ServeRegisteredDaemon(daemon, server, dispatcher);
+  follower.Stop();
+  return served;
 }
 
 }  // namespace nfsuite::nfs

@@ -12,9 +12,6 @@
 namespace nfsuite::nfs {
 
 struct NfsdConfig {
-  // Until nfsd follows mountd's export table over the control channel (the exports issue), it
-  // is given the same export directories as mountd.
-  std::vector<std::string> exports;
   uint16_t port = 2049;
   std::vector<std::string> listen_addresses = {"0.0.0.0", "::"};
   std::string state_dir = "/var/lib/nfsuite";
@@ -23,9 +20,9 @@ struct NfsdConfig {
   size_t worker_threads = 8;
   size_t max_connections = 1024;
   absl::Duration idle_timeout = absl::Minutes(6);
-  bool root_squash = true;
-  uint32_t anonymous_uid = 65534;
-  uint32_t anonymous_gid = 65534;
+  // How long nfsd waits at start for mountd's export table before it serves anyway (with the
+  // table kept from its last run, or none), so that clients do not see STALE just after a start.
+  absl::Duration mountd_wait = absl::Seconds(10);
   absl::Duration registration_check_interval = absl::Seconds(5);
   std::string log_level = "info";
   // How file handles name objects (storage::PosixBackend::HandleScheme); mountd and nfsd must

@@ -2,8 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <fstream>
 
 namespace nfsuite::testing {
 
@@ -26,9 +28,13 @@ void NfsServerTest::TearDown() {
 }
 
 void NfsServerTest::StartMountd(const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"--export",  export_dir_, "--port",      "0",
-                                   "--listen",  "127.0.0.1", "--state-dir", state_dir(),
-                                   "--run-dir", run_dir(),   "--log-level", "debug"};
+  std::vector<std::string> args = {"--port",      "0",         "--listen",  "127.0.0.1",
+                                   "--state-dir", state_dir(), "--run-dir", run_dir(),
+                                   "--log-level", "debug"};
+  // An exports file says everything exported; otherwise the fixture's directory is.
+  if (std::find(extra.begin(), extra.end(), "--exports-file") == extra.end()) {
+    args.insert(args.end(), {"--export", export_dir_});
+  }
   args.insert(args.end(), extra.begin(), extra.end());
   absl::StatusOr<std::unique_ptr<DaemonProcess>> started = DaemonProcess::Start(
       NFSUITE_MOUNTD_PATH, args, run_dir() + "/mountd.sock", absl::Seconds(10));
@@ -37,9 +43,10 @@ void NfsServerTest::StartMountd(const std::vector<std::string>& extra) {
 }
 
 void NfsServerTest::StartNfsd(const std::vector<std::string>& extra) {
-  std::vector<std::string> args = {"--export",  export_dir_, "--port",      "0",
-                                   "--listen",  "127.0.0.1", "--state-dir", state_dir(),
-                                   "--run-dir", run_dir(),   "--log-level", "debug"};
+  // No exports: nfsd follows mountd's table.
+  std::vector<std::string> args = {"--port",      "0",         "--listen",  "127.0.0.1",
+                                   "--state-dir", state_dir(), "--run-dir", run_dir(),
+                                   "--log-level", "debug"};
   args.insert(args.end(), extra.begin(), extra.end());
   absl::StatusOr<std::unique_ptr<DaemonProcess>> started =
       DaemonProcess::Start(NFSUITE_NFSD_PATH, args, run_dir() + "/nfsd.sock", absl::Seconds(10));
@@ -57,6 +64,15 @@ void NfsServerTest::StopNfsd() {
   if (nfsd_ == nullptr) return;
   EXPECT_EQ(nfsd_->Stop(), 0) << "nfsd did not stop cleanly:\n" << nfsd_->Log();
   nfsd_.reset();
+}
+
+std::string NfsServerTest::WriteExportsFile(const std::string& contents) {
+  const std::string path = directory_.path() + "/exports";
+  std::ofstream out(path, std::ios::trunc);
+  out << contents;
+  out.close();
+  EXPECT_TRUE(out.good()) << "cannot write " << path;
+  return path;
 }
 
 std::string NfsServerTest::Url(const std::string& relative_path) const {

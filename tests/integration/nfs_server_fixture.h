@@ -10,17 +10,23 @@
 namespace nfsuite::testing {
 
 // The whole server for one test: portmapd on port 111, then mountd and nfsd on ephemeral ports
-// of 127.0.0.1, exporting a fresh directory. Clients find mountd and nfsd through the
-// portmapper, as real clients do. Everything is stopped after the test, even when it fails.
+// of 127.0.0.1, mountd exporting a fresh directory (and nfsd following mountd's table). Clients
+// find mountd and nfsd through the portmapper, as real clients do. Everything is stopped after
+// the test, even when it fails.
 class NfsServerTest : public PortmapdTest {
  protected:
   void SetUp() override;
   void TearDown() override;
 
+  // mountd exports the fixture's directory (--export DIR: "DIR *(rw,insecure)") unless `extra`
+  // gives --exports-file.
   void StartMountd(const std::vector<std::string>& extra = {});
   void StartNfsd(const std::vector<std::string>& extra = {});
   void StopMountd();
   void StopNfsd();
+
+  // Writes `contents` as the test's exports file (replacing it) and returns its path.
+  std::string WriteExportsFile(const std::string& contents);
 
   // The exported directory (canonical path) and an nfs:// URL for a path inside it.
   const std::string& export_dir() const { return export_dir_; }

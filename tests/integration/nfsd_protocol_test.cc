@@ -169,10 +169,7 @@ class NfsdProtocolTest : public NfsServerTest {
       EXPECT_TRUE(result.ok()) << "procedure " << procedure << ": " << result.status();
       if (result.ok()) return *std::move(result);
     }
-    Res failed;
-    failed.status = Nfsstat3::kServerFault;
-    failed.body.template emplace<1>();
-    return failed;
+    return Res::Failure(Nfsstat3::kServerFault, {});
   }
 
   // A call whose arguments are written by hand, e.g. malformed; the whole reply.
@@ -303,27 +300,34 @@ TEST_F(NfsdProtocolTest, AHandleWithOneBitFlippedIsRefusedAndTheServerKeepsServi
   EXPECT_EQ(Getattr(file).status, Nfsstat3::kOk);
 }
 
-TEST_F(NfsdProtocolTest, AHandleOfLength0Or65IsGarbageArgs) {
-  for (size_t length : {size_t{0}, size_t{65}}) {
-    SCOPED_TRACE(absl::StrCat("length ", length));
-    const std::vector<uint8_t> handle(length, 0x5a);
-    const rpc::RpcReply getattr =
-        RawCall(proc::kGetattr, [&](xdr::XdrEncoder& e) { e.Opaque(handle); });
-    EXPECT_EQ(getattr.header.reply_stat, rpc::ReplyStat::kAccepted);
-    EXPECT_EQ(getattr.header.accept_stat, rpc::AcceptStat::kGarbageArgs)
-        << getattr.header.Describe();
-    const rpc::RpcReply lookup = RawCall(proc::kLookup, [&](xdr::XdrEncoder& e) {
-      e.Opaque(handle);
-      e.String("name");
-    });
-    EXPECT_EQ(lookup.header.accept_stat, rpc::AcceptStat::kGarbageArgs) << lookup.header.Describe();
-  }
+TEST_F(NfsdProtocolTest, AHandleOfLength65IsGarbageArgs) {
+  const std::vector<uint8_t> handle(65, 0x5a);
+  const rpc::RpcReply getattr =
+      RawCall(proc::kGetattr, [&](xdr::XdrEncoder& e) { e.Opaque(handle); });
+  EXPECT_EQ(getattr.header.reply_stat, rpc::ReplyStat::kAccepted);
+  EXPECT_EQ(getattr.header.accept_stat, rpc::AcceptStat::kGarbageArgs) << getattr.header.Describe();
+  const rpc::RpcReply lookup = RawCall(proc::kLookup, [&](xdr::XdrEncoder& e) {
+    e.Opaque(handle);
+    e.String("name");
+  });
+  EXPECT_EQ(lookup.header.accept_stat, rpc::AcceptStat::kGarbageArgs) << lookup.header.Describe();
   // 64 bytes is a valid length: a well-formed refusal, not GARBAGE_ARGS.
   nfs::NfsFh3 longest;
   longest.data.assign(64, 0x5a);
   const Nfsstat3 status = Getattr(longest).status;
   EXPECT_TRUE(status == Nfsstat3::kStale || status == Nfsstat3::kBadHandle)
       << ::testing::PrintToString(status);
+  EXPECT_EQ(Getattr(root_).status, Nfsstat3::kOk);
+}
+
+// Length 0 is WebNFS's public handle; without a public export it names nothing.
+TEST_F(NfsdProtocolTest, ThePublicHandleWithoutAPublicExportIsStale) {
+  const nfs::NfsFh3 public_handle;
+  EXPECT_EQ(Getattr(public_handle).status, Nfsstat3::kStale);
+  EXPECT_EQ(Lookup(public_handle, "name").status, Nfsstat3::kStale);
+  EXPECT_EQ(Lookup(public_handle, "").status, Nfsstat3::kStale);
+  EXPECT_EQ(CreateUnchecked(public_handle, "planted").status, Nfsstat3::kStale);
+  EXPECT_FALSE(ServerPathExists(ServerPath("planted")));
   EXPECT_EQ(Getattr(root_).status, Nfsstat3::kOk);
 }
 
@@ -790,7 +794,7 @@ class NfsdFullFilesystemTest : public NfsdProtocolTest {
     StopNfsd();
     StopMountd();
     ASSERT_NO_FATAL_FAILURE(StartMountd({"--export", small_dir_}));
-    ASSERT_NO_FATAL_FAILURE(StartNfsd({"--export", small_dir_}));
+    ASSERT_NO_FATAL_FAILURE(StartNfsd());
     ASSERT_NO_FATAL_FAILURE(ConnectNfsd());
     ASSERT_NO_FATAL_FAILURE(small_root_ = MountRoot(small_dir_));
   }

@@ -1,5 +1,8 @@
 #include "service/nfs/nfs3_conversions.h"
 
+#include <cstdint>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace nfsuite::nfs {
@@ -18,30 +21,77 @@ TEST(NameError, RefusesWhatLinuxRefuses) {
   EXPECT_EQ(NewNameError("a/b", Nfsstat3::kExist), Nfsstat3::kAcces);
 }
 
-TEST(IdentityOf, SquashesRootAndAnonymousCallers) {
-  rpc::Credentials root;
-  root.flavor = rpc::AuthFlavor::kSys;
-  root.gids = {0, 4};
-  const SquashPolicy squash;
-  storage::Identity who = IdentityOf(root, squash);
+rpc::Credentials SysCredentials(uint32_t uid, uint32_t gid, std::vector<uint32_t> groups) {
+  rpc::Credentials credentials;
+  credentials.flavor = rpc::AuthFlavor::kSys;
+  credentials.uid = uid;
+  credentials.gid = gid;
+  credentials.gids.assign(groups.begin(), groups.end());
+  return credentials;
+}
+
+std::vector<uint32_t> GroupsOf(const storage::Identity& who) {
+  return std::vector<uint32_t>(who.groups.begin(), who.groups.end());
+}
+
+TEST(IdentityOf, RootSquashMapsUidAndGidZeroOnly) {
+  const SquashPolicy squash;  // root_squash, 65534
+  storage::Identity who = IdentityOf(SysCredentials(0, 0, {0, 4}), squash);
   EXPECT_EQ(who.uid, 65534u);
   EXPECT_EQ(who.gid, 65534u);
-  EXPECT_TRUE(who.groups.empty());
-  who = IdentityOf(root, {false, 65534, 65534});
-  EXPECT_EQ(who.uid, 0u);
-  EXPECT_EQ(who.groups.size(), 2u);
-
-  rpc::Credentials user = root;
-  user.uid = 1000;
-  user.gid = 100;
-  who = IdentityOf(user, squash);
+  EXPECT_EQ(GroupsOf(who), (std::vector<uint32_t>{65534, 4}));
+  // A user in group 0 loses that group, as with Linux nfsd.
+  who = IdentityOf(SysCredentials(1000, 0, {100, 0}), squash);
+  EXPECT_EQ(who.uid, 1000u);
+  EXPECT_EQ(who.gid, 65534u);
+  EXPECT_EQ(GroupsOf(who), (std::vector<uint32_t>{100, 65534}));
+  who = IdentityOf(SysCredentials(1000, 100, {100, 7}), squash);
   EXPECT_EQ(who.uid, 1000u);
   EXPECT_EQ(who.gid, 100u);
-  EXPECT_EQ(who.groups.size(), 2u);
-
-  who = IdentityOf(rpc::Credentials{}, {true, 99, 98});  // AUTH_NONE
+  EXPECT_EQ(GroupsOf(who), (std::vector<uint32_t>{100, 7}));
+  who = IdentityOf(SysCredentials(0, 5, {}), {exports::SquashMode::kRoot, 99, 98});
   EXPECT_EQ(who.uid, 99u);
-  EXPECT_EQ(who.gid, 98u);
+  EXPECT_EQ(who.gid, 5u);
+}
+
+TEST(IdentityOf, NoRootSquashKeepsRoot) {
+  const storage::Identity who =
+      IdentityOf(SysCredentials(0, 0, {0, 4}), {exports::SquashMode::kNone, 65534, 65534});
+  EXPECT_EQ(who.uid, 0u);
+  EXPECT_EQ(who.gid, 0u);
+  EXPECT_EQ(GroupsOf(who), (std::vector<uint32_t>{0, 4}));
+}
+
+TEST(IdentityOf, AllSquashMakesEveryoneAnonymousWithoutGroups) {
+  const SquashPolicy all{exports::SquashMode::kAll, 1234, 4321};
+  for (const rpc::Credentials& credentials :
+       {SysCredentials(0, 0, {0}), SysCredentials(1000, 100, {100, 7})}) {
+    const storage::Identity who = IdentityOf(credentials, all);
+    EXPECT_EQ(who.uid, 1234u);
+    EXPECT_EQ(who.gid, 4321u);
+    EXPECT_TRUE(who.groups.empty());
+  }
+}
+
+TEST(IdentityOf, AuthNoneIsAnonymousWhateverThePolicy) {
+  for (exports::SquashMode mode :
+       {exports::SquashMode::kRoot, exports::SquashMode::kNone, exports::SquashMode::kAll}) {
+    const storage::Identity who = IdentityOf(rpc::Credentials{}, {mode, 99, 98});
+    EXPECT_EQ(who.uid, 99u);
+    EXPECT_EQ(who.gid, 98u);
+    EXPECT_TRUE(who.groups.empty());
+  }
+}
+
+TEST(SquashPolicyOf, TakesTheRulesOptions) {
+  exports::ExportOptions options;
+  options.squash = exports::SquashMode::kAll;
+  options.anon_uid = 12;
+  options.anon_gid = 34;
+  const SquashPolicy policy = SquashPolicyOf(options);
+  EXPECT_EQ(policy.mode, exports::SquashMode::kAll);
+  EXPECT_EQ(policy.anonymous_uid, 12u);
+  EXPECT_EQ(policy.anonymous_gid, 34u);
 }
 
 storage::Attributes FileOf(uint32_t uid, uint32_t gid, uint32_t mode,

@@ -647,16 +647,32 @@ TEST(Nfs3Payload, WriteDataOverTheTransferSizeIsRefused) {
 
 // ---- Malformed input ----
 
-TEST(Nfs3Malformed, HandleLengthMustBeOneTo64) {
-  EXPECT_FALSE(Decodes(Words({0}), &DecodeGetattrArgs));
+TEST(Nfs3Malformed, HandleLengthMustBeAtMost64) {
   EXPECT_TRUE(Decodes(Cat({Words({1}), Raw({7, 0, 0, 0})}), &DecodeGetattrArgs));
   EXPECT_TRUE(Decodes(Cat({Words({64}), Bytes(64, 7)}), &DecodeGetattrArgs));
   EXPECT_FALSE(Decodes(Cat({Words({65}), Bytes(65, 7), Bytes(3, 0)}), &DecodeGetattrArgs));
-  // The same bound inside a structure, and on the client side.
-  EXPECT_FALSE(Decodes(Cat({Words({0}), Words({1}), Raw({'a', 0, 0, 0})}), &DecodeLookupArgs));
-  EXPECT_FALSE(Decodes(Words({0, 0, 0, 0}), &DecodeLookupRes));  // NFS3_OK, empty object handle
+  EXPECT_FALSE(
+      Decodes(Cat({Words({65}), Bytes(65, 7), Bytes(3, 0), Words({1}), Raw({'a', 0, 0, 0})}),
+              &DecodeLookupArgs));
   EXPECT_FALSE(Decodes(Cat({Words({0, 1, 65}), Bytes(68, 7), Words({0, 0, 0})}),
                        &DecodeCreateRes));  // post_op_fh3 of 65 bytes
+}
+
+TEST(Nfs3Malformed, AnEmptyHandleIsThePublicHandleInArgumentsOnly) {
+  // WebNFS (RFC 2055 section 5.2): the zero-length handle in a call.
+  GetattrArgs getattr;
+  ASSERT_TRUE(Decode(Words({0}), &DecodeGetattrArgs, getattr).ok());
+  EXPECT_TRUE(getattr.object.data.empty());
+  LookupArgs lookup;
+  ASSERT_TRUE(Decode(Cat({Words({0}), Words({5}), Raw({'a', '/', 'b', '/', 'c', 0, 0, 0})}),
+                     &DecodeLookupArgs, lookup)
+                  .ok());
+  EXPECT_TRUE(lookup.what.dir.data.empty());
+  EXPECT_EQ(lookup.what.name, "a/b/c");
+  // A server never hands one out: in a reply it is malformed.
+  EXPECT_FALSE(Decodes(Words({0, 0, 0, 0}), &DecodeLookupRes));  // NFS3_OK, empty object handle
+  EXPECT_FALSE(Decodes(Cat({Words({0, 1, 0}), Words({0, 0, 0})}),
+                       &DecodeCreateRes));  // post_op_fh3 of 0 bytes
 }
 
 Bytes WithFirstWord(const Bytes& wire, uint32_t word) {
