@@ -19,6 +19,9 @@ struct ExportAccess {
 
   // exports(5) "ro": every procedure that would change the tree answers ROFS.
   bool read_only() const { return rule->options.read_only; }
+  // exports(5) "sync" (the default) / "async": whether data reaches stable storage before the
+  // server says so (see WRITE and COMMIT).
+  bool synchronous() const { return rule->options.sync; }
 };
 
 // Source ports below this are reserved to root on the client: exports(5) "secure".

@@ -56,7 +56,9 @@ ReadRes Nfs3Service::Read(const rpc::CallContext& context, const ReadArgs& args)
 }
 
 // WRITE (3.3.7): UNSTABLE, DATA_SYNC and FILE_SYNC honoured; the verifier changes with every
-// server start.
+// server start. Under an "async" rule (Linux's meaning) the reply claims the stability the client
+// asked for while the data is left to the kernel's write-back: faster, and a crash of the server
+// machine can lose writes the client believes stable, which is what that option's users accept.
 WriteRes Nfs3Service::Write(const rpc::CallContext& context, const WriteArgs& args) {
   auto resolved = Resolve(context, args.file);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return WriteRes::Failure(*error, {});
@@ -69,15 +71,17 @@ WriteRes Nfs3Service::Write(const rpc::CallContext& context, const WriteArgs& ar
   if (args.count != args.data.size()) {
     return WriteRes::Failure(Nfsstat3::kInval, {Wcc(before, target, who)});
   }
-  storage::StorageResult<storage::WriteOutcome> written = target.exported->backend->Write(
-      who, target.object, args.offset, args.data, ToStability(args.stable));
+  const storage::Stability asked =
+      target.synchronous() ? ToStability(args.stable) : storage::Stability::kUnstable;
+  storage::StorageResult<storage::WriteOutcome> written =
+      target.exported->backend->Write(who, target.object, args.offset, args.data, asked);
   if (!written.ok()) {
     return WriteRes::Failure(Nfsstat3FromErrno(written.error()), {Wcc(before, target, who)});
   }
   WriteResOk ok;
   ok.file_wcc = Wcc(before, target, who);
   ok.count = written->count;
-  ok.committed = static_cast<StableHow>(written->committed);
+  ok.committed = target.synchronous() ? static_cast<StableHow>(written->committed) : args.stable;
   ok.verf = write_verifier_;
   return WriteRes::Success(std::move(ok));
 }
@@ -85,12 +89,19 @@ WriteRes Nfs3Service::Write(const rpc::CallContext& context, const WriteArgs& ar
 // COMMIT (3.3.21): returns only once the range is durable. Served on read-only exports too,
 // unlike Linux nfsd: it changes nothing a client can see, and data written while the export was
 // still read-write (UNSTABLE, before a table change) would otherwise never be confirmed stable.
+// Under an "async" rule nothing is flushed (as Linux does), but the object must still be a file.
 CommitRes Nfs3Service::Commit(const rpc::CallContext& context, const CommitArgs& args) {
   auto resolved = Resolve(context, args.file);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return CommitRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
   const storage::Identity& who = target.who();
   const PreOpAttr before = PreAttributes(target, who);
+  if (!target.synchronous()) {
+    PostOpAttr after = PostAttributes(target, who);
+    if (after.has_value() && after->type == Ftype3::kReg) {
+      return CommitRes::Success({{before, std::move(after)}, write_verifier_});
+    }
+  }  // otherwise the backend's Commit says what is wrong
   storage::StorageStatus committed =
       target.exported->backend->Commit(who, target.object, args.offset, args.count);
   if (!committed.ok()) {

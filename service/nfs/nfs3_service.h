@@ -49,6 +49,7 @@ class Nfs3Service final {
     storage::StorageBackend& backend() const { return *exported->backend; }
     const storage::Identity& who() const { return access.who; }
     bool read_only() const { return access.read_only(); }
+    bool synchronous() const { return access.synchronous(); }
   };
   // With the current snapshot of the export table, or with `snapshot`: procedures with two
   // handles resolve both in one snapshot.

@@ -32,6 +32,7 @@
 #include "service/nfs/nfs3_xdr.h"
 #include "service/nfs/nfs_status.h"
 #include "service/storage/posix_backend.h"
+#include "tests/support/forwarding_backend.h"
 
 namespace nfsuite::nfs {
 void PrintTo(Nfsstat3 status, std::ostream* out) {
@@ -84,6 +85,35 @@ rpc::Credentials Sys(uint32_t uid, uint32_t gid) {
   return credentials;
 }
 
+// What the NFS layer asked the storage for, where exports(5) sync/async makes a difference.
+struct DurabilityLog {
+  std::vector<storage::Stability> writes;
+  int commits = 0;
+};
+
+class DurabilityRecordingBackend : public storage::ForwardingBackend {
+ public:
+  DurabilityRecordingBackend(std::shared_ptr<storage::StorageBackend> inner, DurabilityLog* log)
+      : ForwardingBackend(std::move(inner)), log_(log) {}
+
+  storage::StorageResult<storage::WriteOutcome> Write(const storage::Identity& who,
+                                                      const storage::ObjectId& file,
+                                                      uint64_t offset,
+                                                      absl::Span<const uint8_t> data,
+                                                      storage::Stability stability) override {
+    log_->writes.push_back(stability);
+    return ForwardingBackend::Write(who, file, offset, data, stability);
+  }
+  storage::StorageStatus Commit(const storage::Identity& who, const storage::ObjectId& file,
+                                uint64_t offset, uint32_t count) override {
+    ++log_->commits;
+    return ForwardingBackend::Commit(who, file, offset, count);
+  }
+
+ private:
+  DurabilityLog* log_;
+};
+
 // A caller: where the call comes from and who it says it is.
 struct Caller {
   std::string host = "127.0.0.1";
@@ -105,7 +135,8 @@ class Nfs3ExportEnforcementTest : public ::testing::Test {
         {kRwId, absl::StrCat(base_,
                              "/rw 127.0.0.1(rw) 127.0.0.3(rw,insecure) "
                              "127.0.0.4(rw,insecure,all_squash,anonuid=1234,anongid=4321) "
-                             "127.0.0.5(rw,insecure,no_root_squash)")},
+                             "127.0.0.5(rw,insecure,no_root_squash) "
+                             "127.0.0.6(rw,insecure,async)")},
         {kRoId, absl::StrCat(base_, "/ro *(ro,insecure)")},
         {kPublicId, absl::StrCat(base_, "/pub 127.0.0.0/8(rw,insecure,public) 127.0.0.9(ro)")},
     });
@@ -142,7 +173,8 @@ class Nfs3ExportEnforcementTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<storage::PosixBackend>> backend =
         storage::PosixBackend::Open(path);
     if (!backend.ok()) return backend.status();
-    return std::shared_ptr<storage::StorageBackend>(*std::move(backend));
+    return std::shared_ptr<storage::StorageBackend>(std::make_shared<DurabilityRecordingBackend>(
+        std::shared_ptr<storage::StorageBackend>(*std::move(backend)), &durability_));
   }
 
   // The root handle of export `id` as mountd would hand it out.
@@ -215,14 +247,18 @@ class Nfs3ExportEnforcementTest : public ::testing::Test {
     args.how.obj_attributes.mode = 0644;
     return Call(caller, proc::kCreate, args, &EncodeCreateArgs, &DecodeCreateRes);
   }
-  WriteRes Write(const Caller& caller, const NfsFh3& file, const std::string& data) {
+  WriteRes Write(const Caller& caller, const NfsFh3& file, const std::string& data,
+                 StableHow stable = StableHow::kFileSync) {
     WriteArgs args;
     args.file = file;
     args.count = static_cast<uint32_t>(data.size());
-    args.stable = StableHow::kFileSync;
+    args.stable = stable;
     args.data =
         absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
     return Call(caller, proc::kWrite, args, &EncodeWriteArgs, &DecodeWriteRes);
+  }
+  CommitRes Commit(const Caller& caller, const NfsFh3& file) {
+    return Call(caller, proc::kCommit, CommitArgs{file, 0, 0}, &EncodeCommitArgs, &DecodeCommitRes);
   }
   AccessRes Access(const Caller& caller, const NfsFh3& handle, uint32_t asked) {
     return Call(caller, proc::kAccess, AccessArgs{handle, asked}, &EncodeAccessArgs,
@@ -253,6 +289,7 @@ class Nfs3ExportEnforcementTest : public ::testing::Test {
   rpc::ProgramVersion table_version_;
   uint32_t xid_ = 0;
   int backends_opened_ = 0;
+  DurabilityLog durability_;
 };
 
 // ---- Client addresses and ports ----
@@ -424,6 +461,49 @@ TEST_F(Nfs3ExportEnforcementTest, TheRuleOfTheCallersAddressDecidesReadOnly) {
   EXPECT_EQ(Create({"127.0.0.9", 4000, Sys(1000, 1000)}, root, "a").status, Nfsstat3::kAcces);
   EXPECT_EQ(Create({"127.0.0.8", 4000, Sys(1000, 1000)}, root, "a").status, Nfsstat3::kOk);
   EXPECT_TRUE(Exists(base_ + "/pub/a"));
+}
+
+// ---- sync / async ----
+
+TEST_F(Nfs3ExportEnforcementTest, UnderSyncWritesAreAsStableAsAskedAndCommitFlushes) {
+  const NfsFh3 root = RootOf(kRwId);
+  const Caller sync_client{"127.0.0.3", 4000, Sys(1000, 1000)};
+  ASSERT_EQ(Create(sync_client, root, "f").status, Nfsstat3::kOk);
+  const NfsFh3 file = HandleOf(sync_client, root, "f");
+  const WriteRes stable = Write(sync_client, file, "stable", StableHow::kFileSync);
+  ASSERT_EQ(stable.status, Nfsstat3::kOk);
+  EXPECT_EQ(stable.resok().committed, StableHow::kFileSync);
+  const WriteRes unstable = Write(sync_client, file, "later", StableHow::kUnstable);
+  ASSERT_EQ(unstable.status, Nfsstat3::kOk);
+  EXPECT_EQ(unstable.resok().committed, StableHow::kUnstable);
+  EXPECT_EQ(durability_.writes, (std::vector<storage::Stability>{storage::Stability::kFileSync,
+                                                                 storage::Stability::kUnstable}));
+  EXPECT_EQ(Commit(sync_client, file).status, Nfsstat3::kOk);
+  EXPECT_EQ(durability_.commits, 1);
+}
+
+TEST_F(Nfs3ExportEnforcementTest, UnderAsyncWritesClaimWhatWasAskedWithoutFlushing) {
+  const NfsFh3 root = RootOf(kRwId);
+  const Caller async_client{"127.0.0.6", 4000, Sys(1000, 1000)};
+  ASSERT_EQ(Create(async_client, root, "f").status, Nfsstat3::kOk);
+  const NfsFh3 file = HandleOf(async_client, root, "f");
+  const WriteRes stable = Write(async_client, file, "quick", StableHow::kFileSync);
+  ASSERT_EQ(stable.status, Nfsstat3::kOk);
+  EXPECT_EQ(stable.resok().committed, StableHow::kFileSync);
+  const WriteRes unstable = Write(async_client, file, "QUICK", StableHow::kUnstable);
+  ASSERT_EQ(unstable.status, Nfsstat3::kOk);
+  EXPECT_EQ(unstable.resok().committed, StableHow::kUnstable);
+  EXPECT_EQ(durability_.writes, (std::vector<storage::Stability>{storage::Stability::kUnstable,
+                                                                 storage::Stability::kUnstable}));
+  EXPECT_EQ(ReadFile(base_ + "/rw/f"), "QUICK");
+
+  const CommitRes committed = Commit(async_client, file);
+  ASSERT_EQ(committed.status, Nfsstat3::kOk);
+  EXPECT_TRUE(committed.resok().file_wcc.after.has_value());
+  EXPECT_EQ(committed.resok().verf, stable.resok().verf);
+  EXPECT_EQ(durability_.commits, 0);
+  // Still only files can be committed.
+  EXPECT_EQ(Commit(async_client, root).status, Nfsstat3::kIsDir);
 }
 
 // ---- Squashing (needs root: the backend acts as the caller only when it can switch) ----
