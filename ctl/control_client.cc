@@ -14,15 +14,6 @@ namespace {
 
 constexpr auto kCallTimeout = std::chrono::seconds(5);
 
-std::unique_ptr<control::v1::DaemonControl::Stub> StubFor(const std::string& socket_path) {
-  return control::v1::DaemonControl::NewStub(
-      grpc::CreateChannel(absl::StrCat("unix:", socket_path), grpc::InsecureChannelCredentials()));
-}
-
-void SetDeadline(grpc::ClientContext& context) {
-  context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-}
-
 }  // namespace
 
 ControlClient::ControlClient(std::string run_dir, std::string daemon)
@@ -52,25 +43,34 @@ absl::Status ControlClient::FromGrpc(int code, const std::string& message) const
                       absl::StrCat(daemon_, " (", socket_path_, "): ", message));
 }
 
-absl::StatusOr<control::v1::DaemonStatus> ControlClient::GetStatus() const {
+absl::Status ControlClient::Call(Invocation call) const {
   if (absl::Status reachable = CheckReachable(); !reachable.ok()) return reachable;
   grpc::ClientContext context;
-  SetDeadline(context);
-  control::v1::DaemonStatus status;
-  grpc::Status result = StubFor(socket_path_)->GetStatus(&context, {}, &status);
+  context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+  const std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel(absl::StrCat("unix:", socket_path_), grpc::InsecureChannelCredentials());
+  grpc::Status result = call(context, channel);
   if (!result.ok()) return FromGrpc(result.error_code(), result.error_message());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<control::v1::DaemonStatus> ControlClient::GetStatus() const {
+  control::v1::DaemonStatus status;
+  absl::Status result = Call([&](grpc::ClientContext& context, const auto& channel) {
+    return control::v1::DaemonControl::NewStub(channel)->GetStatus(&context, {}, &status);
+  });
+  if (!result.ok()) return result;
   return status;
 }
 
 absl::StatusOr<std::string> ControlClient::SetLogLevel(const std::string& level) const {
-  if (absl::Status reachable = CheckReachable(); !reachable.ok()) return reachable;
-  grpc::ClientContext context;
-  SetDeadline(context);
   control::v1::SetLogLevelRequest request;
   request.set_level(level);
   control::v1::SetLogLevelResponse response;
-  grpc::Status result = StubFor(socket_path_)->SetLogLevel(&context, request, &response);
-  if (!result.ok()) return FromGrpc(result.error_code(), result.error_message());
+  absl::Status result = Call([&](grpc::ClientContext& context, const auto& channel) {
+    return control::v1::DaemonControl::NewStub(channel)->SetLogLevel(&context, request, &response);
+  });
+  if (!result.ok()) return result;
   return response.previous_level();
 }
 

@@ -1,17 +1,19 @@
 #include "ctl/status_command.h"
 
+#include <chrono>
 #include <cstdio>
+#include <memory>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "ctl/control_client.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace nfsuite::ctl {
 namespace {
 
-constexpr int kExitNotRunning = 3;
+constexpr auto kWaitPollInterval = std::chrono::milliseconds(100);
 
 std::string FormatUptime(int64_t seconds) {
   if (seconds < 60) return absl::StrCat(seconds, "s");
@@ -86,25 +88,51 @@ std::string FormatStatusTable(const control::v1::StatusReport& report) {
   return out;
 }
 
-std::string FormatStatusJson(const control::v1::StatusReport& report) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(report, &json, options);
-  return json;
+namespace {
+
+struct StatusArguments {
+  std::vector<std::string> daemons;
+  double wait_seconds = 0;
+};
+
+bool AllRunning(const control::v1::StatusReport& report) {
+  for (const control::v1::DaemonReport& entry : report.daemons()) {
+    if (!entry.running()) return false;
+  }
+  return true;
 }
 
-int RunStatusCommand(const std::string& run_dir, const std::vector<std::string>& daemons,
-                     bool json) {
-  const control::v1::StatusReport report = CollectStatus(run_dir, daemons);
-  const std::string text = json ? FormatStatusJson(report) : FormatStatusTable(report);
-  std::fputs(text.c_str(), stdout);
-  for (const control::v1::DaemonReport& entry : report.daemons()) {
-    if (!entry.running()) return kExitNotRunning;
+int RunStatus(const GlobalOptions& options, StatusArguments arguments) {
+  if (arguments.daemons.empty()) {
+    arguments.daemons.assign(std::begin(kDaemons), std::end(kDaemons));
   }
-  return 0;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(arguments.wait_seconds);
+  control::v1::StatusReport report = CollectStatus(options.run_dir, arguments.daemons);
+  while (!AllRunning(report) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kWaitPollInterval);
+    report = CollectStatus(options.run_dir, arguments.daemons);
+  }
+  const std::string text = options.json ? ToJson(report) : FormatStatusTable(report);
+  std::fputs(text.c_str(), stdout);
+  return AllRunning(report) ? kExitSuccess : kExitNotRunning;
+}
+
+}  // namespace
+
+Command AddStatusCommand(CLI::App& app, const GlobalOptions& options) {
+  auto arguments = std::make_shared<StatusArguments>();
+  CLI::App* command = app.add_subcommand(
+      "status",
+      "show whether each daemon runs, with its version, pid, uptime, listeners and "
+      "registrations; exit status 3 when one is not running");
+  command->add_option("daemon", arguments->daemons, "daemons to ask (default: all)")
+      ->check(CLI::IsMember({"portmapd", "mountd", "nfsd"}));
+  command
+      ->add_option("--wait", arguments->wait_seconds,
+                   "wait up to SECONDS for every daemon asked about to run")
+      ->check(CLI::NonNegativeNumber);
+  return {command, [&options, arguments] { return RunStatus(options, *arguments); }};
 }
 
 }  // namespace nfsuite::ctl

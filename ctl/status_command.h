@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ctl/command.h"
 #include "proto/control.pb.h"
 
 namespace nfsuite::ctl {
@@ -13,13 +14,10 @@ control::v1::StatusReport CollectStatus(const std::string& run_dir,
                                         const std::vector<std::string>& daemons);
 // For people: one block per daemon with its listeners and registration table.
 std::string FormatStatusTable(const control::v1::StatusReport& report);
-// For scripts: the StatusReport message as JSON.
-std::string FormatStatusJson(const control::v1::StatusReport& report);
-
-// `nfsctl status`: prints the report; exit status 0 only when every daemon asked about is
-// running, 3 otherwise (the LSB "not running" status).
-int RunStatusCommand(const std::string& run_dir, const std::vector<std::string>& daemons,
-                     bool json);
+// `nfsctl status [--wait SECONDS] [DAEMON...]`: prints the report; exit status 0 only when every
+// daemon asked about is running, kExitNotRunning otherwise. With --wait it first polls until they
+// all run or the time is up, for scripts that start the suite and must wait until it is ready.
+Command AddStatusCommand(CLI::App& app, const GlobalOptions& options);
 
 }  // namespace nfsuite::ctl
 
