@@ -3,7 +3,10 @@
 
 #include "CLI/CLI.hpp"
 #include "ctl/command.h"
+#include "ctl/export_command.h"
 #include "ctl/log_level_command.h"
+#include "ctl/reload_command.h"
+#include "ctl/showmount_command.h"
 #include "ctl/status_command.h"
 
 int main(int argc, char** argv) {
@@ -19,6 +22,9 @@ int main(int argc, char** argv) {
   const std::vector<ctl::Command> commands = {
       ctl::AddStatusCommand(app, options),
       ctl::AddLogLevelCommand(app, options),
+      ctl::AddExportCommand(app, options),
+      ctl::AddShowmountCommand(app, options),
+      ctl::AddReloadCommand(app, options),
   };
 
   CLI11_PARSE(app, argc, argv);

@@ -107,11 +107,13 @@ absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc:
     return absl::UnavailableError(absl::StrCat(
         "cannot register with the portmapper: ", registered.message(), "; start portmapd first"));
   }
-  DaemonControlService control_service(options.daemon, options.state_dir,
-                                       [&](v1::DaemonStatus& status) {
-                                         DescribeTransport(server, status);
-                                         DescribeRegistrations(registrations, status);
-                                       });
+  DaemonControlService control_service(
+      options.daemon, options.state_dir,
+      [&](v1::DaemonStatus& status) {
+        DescribeTransport(server, status);
+        DescribeRegistrations(registrations, status);
+      },
+      options.on_reload);
   std::vector<grpc::Service*> services = {&control_service};
   services.insert(services.end(), options.extra_services.begin(), options.extra_services.end());
   absl::StatusOr<std::unique_ptr<ControlServer>> control_server =
@@ -125,7 +127,7 @@ absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc:
 
   ServeUntilStopped(
       options.registration_check_interval, [&] { EnsureRegistered(portmapper, registrations); },
-      options.on_reload);
+      [&] { (void)RunReload(options.daemon, options.on_reload); });
   if (options.on_stopping) options.on_stopping();
   control_server->reset();
   if (absl::Status removed = portmapper.Unregister(registrations); !removed.ok()) {

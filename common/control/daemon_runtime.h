@@ -48,7 +48,8 @@ struct RegisteredServiceOptions {
   std::string run_dir;
   uint16_t portmapper_port = 111;
   absl::Duration registration_check_interval = absl::Seconds(5);
-  std::function<void()> on_reload;  // SIGHUP
+  // SIGHUP and DaemonControl.Reload: a summary, or why the new configuration was refused.
+  std::function<absl::StatusOr<std::string>()> on_reload;
   // Served on the control socket beside DaemonControl (not owned).
   std::vector<grpc::Service*> extra_services;
   // Called on SIGTERM/SIGINT before the control server stops: ends long-lived calls (watches).

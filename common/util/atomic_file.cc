@@ -28,6 +28,13 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
   const std::string temporary = absl::StrCat(path, ".tmp.", getpid());
   const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return FileError("creating", temporary);
+  // Exactly `mode`, whatever the umask (daemons run with 077; an exports file stays 0644).
+  if (fchmod(fd, static_cast<mode_t>(mode)) != 0) {
+    absl::Status status = FileError("setting the mode of", temporary);
+    close(fd);
+    unlink(temporary.c_str());
+    return status;
+  }
   size_t written = 0;
   while (written < contents.size()) {
     const ssize_t count = write(fd, contents.data() + written, contents.size() - written);

@@ -11,7 +11,7 @@ namespace nfsuite {
 
 // Replaces `path` with `contents` so that a crash at any moment leaves either the old file or the
 // new one, never a mix: write a temporary file beside it, fsync it, rename it over, fsync the
-// directory.
+// directory. The file gets exactly `mode`, whatever the umask.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents, int mode);
 
 // The whole file; kNotFound when it does not exist.

@@ -45,4 +45,42 @@ grpc::Status ExportTableControlService::WatchExports(
   return grpc::Status::OK;
 }
 
+grpc::Status ExportTableControlService::Changed(const absl::StatusOr<std::string>& line,
+                                                control::v1::ExportChange* response) const {
+  if (!line.ok()) {
+    // absl and gRPC share the canonical status codes.
+    return grpc::Status(static_cast<grpc::StatusCode>(line.status().code()),
+                        std::string(line.status().message()));
+  }
+  response->set_exports_file(administration_.exports_file());
+  response->set_line(*line);
+  *response->mutable_table() = ExportTableMessage(exports_.Current(), exports_.instance());
+  return grpc::Status::OK;
+}
+
+grpc::Status ExportTableControlService::AddExport(grpc::ServerContext*,
+                                                  const control::v1::AddExportRequest* request,
+                                                  control::v1::ExportChange* response) {
+  const std::vector<std::string> arguments(request->arguments().begin(),
+                                           request->arguments().end());
+  return Changed(administration_.Add(arguments), response);
+}
+
+grpc::Status ExportTableControlService::RemoveExport(
+    grpc::ServerContext*, const control::v1::RemoveExportRequest* request,
+    control::v1::ExportChange* response) {
+  return Changed(administration_.Remove(request->path(), request->client()), response);
+}
+
+grpc::Status ExportTableControlService::GetMounts(grpc::ServerContext*,
+                                                  const control::v1::GetMountsRequest*,
+                                                  control::v1::MountList* response) {
+  for (const MountEntry& entry : mounts_.Snapshot()) {
+    control::v1::MountEntry* out = response->add_mounts();
+    out->set_client(entry.hostname);
+    out->set_directory(entry.directory);
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace nfsuite::mount

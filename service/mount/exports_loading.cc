@@ -26,7 +26,11 @@ std::string QuickExportLine(const std::string& directory) {
   return absl::StrCat(exports::FormatExportPath(directory), " *(rw,insecure)");
 }
 
-absl::StatusOr<std::vector<exports::ExportEntry>> LoadExportEntries(const ExportSources& sources) {
+namespace {
+
+// The quick exports added to the file's entries; one path exported twice is an error.
+absl::StatusOr<std::vector<exports::ExportEntry>> WithQuickExports(
+    const ExportSources& sources, exports::ExportsParseResult file) {
   std::string quick_text;
   for (const std::string& directory : sources.quick_exports) {
     absl::StrAppend(&quick_text, QuickExportLine(directory), "\n");
@@ -36,8 +40,7 @@ absl::StatusOr<std::vector<exports::ExportEntry>> LoadExportEntries(const Export
   if (!quick.ok()) return quick.status();
   if (sources.exports_file.empty()) return quick;
 
-  absl::StatusOr<std::vector<exports::ExportEntry>> entries =
-      EntriesOf(exports::ParseExportsFile(sources.exports_file, {}));
+  absl::StatusOr<std::vector<exports::ExportEntry>> entries = EntriesOf(std::move(file));
   if (!entries.ok()) return entries.status();
   for (exports::ExportEntry& entry : *quick) {
     for (const exports::ExportEntry& other : *entries) {
@@ -50,6 +53,18 @@ absl::StatusOr<std::vector<exports::ExportEntry>> LoadExportEntries(const Export
     entries->push_back(std::move(entry));
   }
   return entries;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<exports::ExportEntry>> LoadExportEntries(const ExportSources& sources) {
+  if (sources.exports_file.empty()) return WithQuickExports(sources, exports::ParsedExports{});
+  return WithQuickExports(sources, exports::ParseExportsFile(sources.exports_file, {}));
+}
+
+absl::StatusOr<std::vector<exports::ExportEntry>> LoadExportEntries(const ExportSources& sources,
+                                                                    absl::string_view file_text) {
+  return WithQuickExports(sources, exports::ParseExports(file_text, sources.exports_file, {}));
 }
 
 }  // namespace nfsuite::mount

@@ -24,6 +24,9 @@ std::string QuickExportLine(const std::string& directory);
 // twice, in the file or across both, is an error). Errors name FILE:LINE:COLUMN; warnings are
 // logged.
 absl::StatusOr<std::vector<exports::ExportEntry>> LoadExportEntries(const ExportSources& sources);
+// The same with the exports file's text given (a change about to be written to it).
+absl::StatusOr<std::vector<exports::ExportEntry>> LoadExportEntries(const ExportSources& sources,
+                                                                    absl::string_view file_text);
 
 }  // namespace nfsuite::mount
 

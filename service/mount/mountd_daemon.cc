@@ -15,6 +15,7 @@
 #include "service/mount/export_table_control.h"
 #include "service/mount/live_exports.h"
 #include "service/mount/mount_list.h"
+#include "service/mount/exports_administration.h"
 #include "service/mount/mount_service.h"
 #include "service/storage/posix_backend.h"
 
@@ -86,7 +87,8 @@ absl::Status RunMountd(const MountdConfig& config) {
   MountService service(exports, mounts, handles, service_options);
   dispatcher.Register(service.Version1());
   dispatcher.Register(service.Version3());
-  ExportTableControlService export_control(exports);
+  ExportsAdministration administration(config.exports, open_backend, exports);
+  ExportTableControlService export_control(exports, administration, mounts);
 
   absl::StatusOr<std::vector<rpc::ListenerSpec>> listeners =
       control::ListenersFor(config.listen_addresses, config.port);
@@ -107,18 +109,10 @@ absl::Status RunMountd(const MountdConfig& config) {
   daemon.run_dir = config.run_dir;
   daemon.portmapper_port = config.portmapper_port;
   daemon.registration_check_interval = config.registration_check_interval;
-  daemon.on_reload = [&] {
-    // A table that does not load leaves the one in force untouched: never half a table.
-    absl::StatusOr<ExportTable> next =
-        LoadExportTable(config.exports, open_backend, exports.Current().table.get());
-    if (!next.ok()) {
-      Logf(LogLevel::kError, "reload refused, keeping the exports in force: %s",
-           next.status().message());
-      return;
-    }
-    exports.Replace(*std::move(next));
-    Logf(LogLevel::kInfo, "reloaded the exports (generation %d)", exports.Current().generation);
-    LogExports(*exports.Current().table);
+  daemon.on_reload = [&]() -> absl::StatusOr<std::string> {
+    absl::StatusOr<std::string> summary = administration.Reload();
+    if (summary.ok()) LogExports(*exports.Current().table);
+    return summary;
   };
   daemon.extra_services = {&export_control};
   daemon.on_stopping = [&exports] { exports.Close(); };

@@ -95,8 +95,8 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   daemon.run_dir = config.run_dir;
   daemon.portmapper_port = config.portmapper_port;
   daemon.registration_check_interval = config.registration_check_interval;
-  daemon.on_reload = [] {
-    Logf(LogLevel::kInfo, "SIGHUP: nfsd follows mountd's export table; reload mountd instead");
+  daemon.on_reload = []() -> absl::StatusOr<std::string> {
+    return "nfsd has nothing to reload: it follows mountd's export table (reload mountd)";
   };
   absl::Status served = control::ServeRegisteredDaemon(daemon, server, dispatcher);
   follower.Stop();

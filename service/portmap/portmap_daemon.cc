@@ -121,7 +121,8 @@ absl::Status RunPortmapd(const PortmapdConfig& config) {
 
   control::DaemonControlService control_service(
       "portmapd", config.state_dir,
-      [&](control::v1::DaemonStatus& status) { DescribeStatus(server, table, status); });
+      [&](control::v1::DaemonStatus& status) { DescribeStatus(server, table, status); },
+      /*reload=*/nullptr);
   absl::StatusOr<std::unique_ptr<control::ControlServer>> control_server =
       control::ControlServer::Start(control::ControlSocketPath(config.run_dir, "portmapd"),
                                     {&control_service});
@@ -131,9 +132,8 @@ absl::Status RunPortmapd(const PortmapdConfig& config) {
   }
   Logf(LogLevel::kInfo, "portmapd %s ready", NFSUITE_VERSION);
 
-  control::ServeUntilStopped(config.prune_interval, prune, [] {
-    Logf(LogLevel::kInfo, "SIGHUP: portmapd has no configuration to reload");
-  });
+  control::ServeUntilStopped(config.prune_interval, prune,
+                             [] { (void)control::RunReload("portmapd", nullptr); });
   control_server->reset();
   server.Stop();
   return absl::OkStatus();
