@@ -1,12 +1,14 @@
 #include "ctl/export_command.h"
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/exports/export_path.h"
 #include "common/exports/exports_format.h"
@@ -121,8 +123,33 @@ int RunShow(const GlobalOptions& options, const ExportArguments& arguments) {
   return ReportFailure(absl::StrCat(*name, " is not exported (nfsctl export list shows what is)"));
 }
 
+// Waits (a few seconds at most) until nfsd serves the table the change made: then the change
+// is in force for NFS requests too, not only for mounts. Whether it does; true when nfsd is not
+// running (it will load the table when it starts).
+bool WaitForNfsd(const GlobalOptions& options, const control::v1::ExportTable& table) {
+  constexpr auto kPatience = std::chrono::seconds(5);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  const ControlClient nfsd(options.run_dir, "nfsd");
+  for (;;) {
+    absl::StatusOr<control::v1::DaemonStatus> status = nfsd.GetStatus();
+    if (!status.ok()) return true;
+    const control::v1::FollowedExportTable& followed = status->export_table();
+    if (followed.mountd_instance() == table.mountd_instance() &&
+        followed.generation() >= table.generation()) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 int PrintChange(const GlobalOptions& options, const control::v1::ExportChange& change,
                 const std::string& what) {
+  if (!WaitForNfsd(options, change.table())) {
+    std::fprintf(stderr,
+                 "nfsctl: warning: the change is in mountd's table and file, but nfsd has not "
+                 "picked it up within 5 s (see nfsctl status nfsd and nfsd's log)\n");
+  }
   if (options.json) {
     std::fputs(ToJson(change).c_str(), stdout);
   } else if (change.line().empty()) {

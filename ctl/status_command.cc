@@ -44,6 +44,15 @@ void AppendRunning(const control::v1::DaemonStatus& status, std::string& out) {
                           t.closed_idle(), t.closed_evicted(), t.closed_oversized(),
                           t.udp_dropped());
   }
+  if (status.has_export_table()) {
+    const control::v1::FollowedExportTable& table = status.export_table();
+    if (table.mountd_instance().empty()) {
+      absl::StrAppend(&out, "  export table: none from mountd yet\n");
+    } else {
+      absl::StrAppendFormat(&out, "  export table: %d export(s), generation %d of mountd %s\n",
+                            table.exports(), table.generation(), table.mountd_instance());
+    }
+  }
   if (status.registrations_size() > 0) {
     absl::StrAppendFormat(&out, "  %-9s %-5s %-6s %-28s %-11s %s\n", "program", "vers", "netid",
                           "address", "service", "owner");

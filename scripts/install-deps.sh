@@ -18,6 +18,7 @@ CLIENT_PACKAGES=(
   netbase                  # /etc/services: libtirpc clients resolve "sunrpc" even for numeric hosts
   iproute2                 # network namespaces for tests and benchmarks
   procps                   # ps/pgrep used by scripts
+  systemd                  # systemd-analyze verify for the unit files in scripts/systemd
 )
 
 missing=()

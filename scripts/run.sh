@@ -4,7 +4,8 @@
 #   scripts/run.sh            (as root)
 #
 # Daemons started, in order: portmapd (port 111), mountd (port 20048) and nfsd (port 2049),
-# exporting $NFSUITE_EXPORT (default /srv/nfsuite, created if missing). State lives in $NFSUITE_STATE_DIR
+# serving the exports file $NFSUITE_EXPORTS_FILE (default /etc/nfsuite/exports; when missing it is
+# created exporting $NFSUITE_EXPORT, default /srv/nfsuite, to everyone). State lives in $NFSUITE_STATE_DIR
 # (default /var/lib/nfsuite), control sockets in $NFSUITE_RUN_DIR (default /run/nfsuite);
 # administer the running server with build/ctl/nfsctl (for example `build/ctl/nfsctl status`).
 set -euo pipefail
@@ -16,11 +17,22 @@ fi
 state_dir=${NFSUITE_STATE_DIR:-/var/lib/nfsuite}
 run_dir=${NFSUITE_RUN_DIR:-/run/nfsuite}
 export_dir=${NFSUITE_EXPORT:-/srv/nfsuite}
+exports_file=${NFSUITE_EXPORTS_FILE:-/etc/nfsuite/exports}
 
 scripts/install-deps.sh
 # Only what it starts: the tests are scripts/test.sh's to build.
 NFSUITE_BUILD_TARGETS="portmapd mountd nfsd nfsctl" scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 mkdir -p "$export_dir"
+if [[ ! -e $exports_file ]]; then
+  mkdir -p "$(dirname "$exports_file")"
+  cat >"$exports_file" <<EXPORTS
+# nfsuite exports, exports(5) syntax. Change them live with
+#   nfsctl export add PATH CLIENT(OPTIONS)...   /   nfsctl export remove PATH [CLIENT]
+# or edit this file and run: nfsctl reload
+"$export_dir" *(rw,insecure)
+EXPORTS
+  echo "run.sh: created $exports_file exporting $export_dir" >&2
+fi
 
 pids=()
 stop_all() {
@@ -51,14 +63,15 @@ start() {
 }
 
 start portmapd
-start mountd --export "$export_dir"
+start mountd --exports-file "$exports_file"
 start nfsd  # follows mountd's export table
 build/ctl/nfsctl --run-dir "$run_dir" status
 host=$(hostname -I 2>/dev/null | awk '{print $1}')
 cat >&2 <<MSG
-run.sh: serving $export_dir over NFS version 3. From a Linux client:
+run.sh: serving the exports of $exports_file over NFS. From a Linux client:
   mount -t nfs -o vers=3,proto=tcp ${host:-SERVER}:$export_dir /mnt
 or here: rpcinfo -p 127.0.0.1; showmount -e 127.0.0.1; nfs-ls nfs://127.0.0.1$export_dir
+administer: build/ctl/nfsctl export list | export add DIR 'CLIENT(rw)' | showmount -a | status
 Ctrl-C stops the server.
 MSG
 wait "${pids[@]}"

@@ -2,10 +2,15 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/control/control_server.h"
 #include "common/control/daemon_status.h"
+#include "common/control/service_manager.h"
 #include "common/rpc/program_names.h"
 #include "common/rpc/socket_io.h"
 #include "common/util/atomic_file.h"
@@ -98,20 +103,77 @@ void DescribeRegistrations(const std::vector<rpc::ServiceRegistration>& registra
   }
 }
 
+namespace {
+
+// How often an unregistered daemon tries the portmapper again: soon after it starts, so that
+// the start order of the daemons does not matter.
+constexpr absl::Duration kRegistrationRetry = absl::Milliseconds(500);
+
+// The daemon's registrations over its life: made as soon as a portmapper answers, then checked
+// every `check_interval` and made again when the portmapper lost them.
+class RegistrationKeeper {
+ public:
+  RegistrationKeeper(const rpc::PortmapClient& portmapper,
+                     std::vector<rpc::ServiceRegistration> registrations,
+                     absl::Duration check_interval)
+      : portmapper_(portmapper),
+        registrations_(std::move(registrations)),
+        check_interval_(check_interval) {}
+
+  void Tick() {
+    const absl::Time now = absl::Now();
+    if (!registered_) {
+      absl::Status status = portmapper_.Register(registrations_);
+      if (status.ok()) {
+        registered_ = true;
+        last_check_ = now;
+        Logf(LogLevel::kInfo, "registered with the portmapper");
+      } else if (!warned_) {
+        warned_ = true;
+        Logf(LogLevel::kWarning,
+             "no portmapper to register with (%s); serving anyway, registering as soon as "
+             "portmapd answers",
+             status.message());
+      }
+      return;
+    }
+    if (now - last_check_ < check_interval_) return;
+    last_check_ = now;
+    EnsureRegistered(portmapper_, registrations_);
+  }
+
+  void Unregister() {
+    if (!registered_) return;
+    if (absl::Status removed = portmapper_.Unregister(registrations_); !removed.ok()) {
+      Logf(LogLevel::kWarning, "registrations not removed: %s", removed.message());
+    }
+  }
+
+  const std::vector<rpc::ServiceRegistration>& registrations() const { return registrations_; }
+
+ private:
+  const rpc::PortmapClient& portmapper_;
+  const std::vector<rpc::ServiceRegistration> registrations_;
+  const absl::Duration check_interval_;
+  bool registered_ = false;
+  bool warned_ = false;
+  absl::Time last_check_;
+};
+
+}  // namespace
+
 absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc::RpcServer& server,
                                    const rpc::Dispatcher& dispatcher) {
   const rpc::PortmapClient portmapper(rpc::SocketAddress::Loopback4(options.portmapper_port));
-  const std::vector<rpc::ServiceRegistration> registrations = RegistrationsOf(server, dispatcher);
-  if (absl::Status registered = portmapper.Register(registrations); !registered.ok()) {
-    server.Stop();
-    return absl::UnavailableError(absl::StrCat(
-        "cannot register with the portmapper: ", registered.message(), "; start portmapd first"));
-  }
+  RegistrationKeeper keeper(portmapper, RegistrationsOf(server, dispatcher),
+                            options.registration_check_interval);
+  keeper.Tick();
   DaemonControlService control_service(
       options.daemon, options.state_dir,
       [&](v1::DaemonStatus& status) {
         DescribeTransport(server, status);
-        DescribeRegistrations(registrations, status);
+        DescribeRegistrations(keeper.registrations(), status);
+        if (options.describe) options.describe(status);
       },
       options.on_reload);
   std::vector<grpc::Service*> services = {&control_service};
@@ -119,26 +181,26 @@ absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc:
   absl::StatusOr<std::unique_ptr<ControlServer>> control_server =
       ControlServer::Start(ControlSocketPath(options.run_dir, options.daemon), services);
   if (!control_server.ok()) {
-    (void)portmapper.Unregister(registrations);
+    keeper.Unregister();
     server.Stop();
     return control_server.status();
   }
   Logf(LogLevel::kInfo, "%s %s ready", options.daemon, NFSUITE_VERSION);
 
   ServeUntilStopped(
-      options.registration_check_interval, [&] { EnsureRegistered(portmapper, registrations); },
+      std::min(kRegistrationRetry, options.registration_check_interval), [&] { keeper.Tick(); },
       [&] { (void)RunReload(options.daemon, options.on_reload); });
   if (options.on_stopping) options.on_stopping();
   control_server->reset();
-  if (absl::Status removed = portmapper.Unregister(registrations); !removed.ok()) {
-    Logf(LogLevel::kWarning, "registrations not removed: %s", removed.message());
-  }
+  keeper.Unregister();
   server.Stop();
   return absl::OkStatus();
 }
 
 void ServeUntilStopped(absl::Duration tick, const std::function<void()>& on_tick,
                        const std::function<void()>& on_reload) {
+  // Ready: serving RPC and the control socket (registration may still be on its way).
+  (void)NotifyServiceManager(absl::StrCat("READY=1\nMAINPID=", getpid()));
   for (;;) {
     std::optional<int> signal_number = WaitForDaemonSignal(tick);
     if (!signal_number.has_value()) {
@@ -146,9 +208,12 @@ void ServeUntilStopped(absl::Duration tick, const std::function<void()>& on_tick
       continue;
     }
     if (*signal_number == SIGHUP) {
+      (void)NotifyServiceManager("RELOADING=1");
       if (on_reload) on_reload();
+      (void)NotifyServiceManager("READY=1");
       continue;
     }
+    (void)NotifyServiceManager("STOPPING=1");
     Logf(LogLevel::kInfo, "stopping on signal %d", *signal_number);
     return;
   }

@@ -50,6 +50,8 @@ struct RegisteredServiceOptions {
   absl::Duration registration_check_interval = absl::Seconds(5);
   // SIGHUP and DaemonControl.Reload: a summary, or why the new configuration was refused.
   std::function<absl::StatusOr<std::string>()> on_reload;
+  // Adds the daemon's own facts to its DaemonStatus (listeners and registrations are added).
+  std::function<void(v1::DaemonStatus&)> describe;
   // Served on the control socket beside DaemonControl (not owned).
   std::vector<grpc::Service*> extra_services;
   // Called on SIGTERM/SIGINT before the control server stops: ends long-lived calls (watches).
@@ -57,12 +59,14 @@ struct RegisteredServiceOptions {
 };
 
 // The life of an RPC daemon once its server has started: registers every program with the
-// portmapper on 127.0.0.1 (failing when none answers), serves the control socket, keeps the
-// registrations alive, and on SIGTERM/SIGINT unregisters and stops the server.
+// portmapper on 127.0.0.1 (when none answers yet, serves anyway and tries again every 0.5 s, so
+// the daemons may start in any order), serves the control socket, keeps the registrations
+// alive, and on SIGTERM/SIGINT unregisters and stops the server.
 absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc::RpcServer& server,
                                    const rpc::Dispatcher& dispatcher);
 
-// Serves until SIGTERM or SIGINT, calling `on_tick` every `tick` and `on_reload` on SIGHUP.
+// Serves until SIGTERM or SIGINT, calling `on_tick` every `tick` and `on_reload` on SIGHUP, and
+// telling a service manager (service_manager.h) it is ready, reloading and stopping.
 void ServeUntilStopped(absl::Duration tick, const std::function<void()>& on_tick,
                        const std::function<void()>& on_reload);
 

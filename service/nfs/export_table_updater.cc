@@ -36,12 +36,18 @@ absl::StatusOr<bool> ExportTableUpdater::ServeKeptTable() {
   if (!kept->has_value()) return false;
   absl::MutexLock lock(&mutex_);
   kept_ = **kept;
+  followed_.set_mountd_instance((*kept)->mountd_instance());
+  followed_.set_generation((*kept)->generation());
+  followed_.set_exports(static_cast<uint32_t>((*kept)->exports_size()));
   Publish(**kept);
   return true;
 }
 
 void ExportTableUpdater::Apply(const control::v1::ExportTable& table) {
   absl::MutexLock lock(&mutex_);
+  followed_.set_mountd_instance(table.mountd_instance());
+  followed_.set_generation(table.generation());
+  followed_.set_exports(static_cast<uint32_t>(table.exports_size()));
   if (served_.has_value() && served_whole_ && SameExports(*served_, table)) {
     Logf(LogLevel::kDebug, "mountd's table generation %d: the exports served already",
          table.generation());
@@ -85,6 +91,11 @@ void ExportTableUpdater::Publish(const control::v1::ExportTable& table) {
 size_t ExportTableUpdater::snapshots_built() const {
   absl::MutexLock lock(&mutex_);
   return snapshots_built_;
+}
+
+control::v1::FollowedExportTable ExportTableUpdater::followed() const {
+  absl::MutexLock lock(&mutex_);
+  return followed_;
 }
 
 }  // namespace nfsuite::nfs

@@ -33,6 +33,8 @@ class ExportTableUpdater {
 
   // How many snapshots were built and published (for tests and statistics).
   size_t snapshots_built() const;
+  // The last table applied (or served from the store): for nfsd's status.
+  control::v1::FollowedExportTable followed() const;
 
  private:
   // Builds and publishes `table`, reusing the backends of the snapshot it replaces.
@@ -47,6 +49,7 @@ class ExportTableUpdater {
   bool served_whole_ ABSL_GUARDED_BY(mutex_) = false;
   std::optional<control::v1::ExportTable> kept_ ABSL_GUARDED_BY(mutex_);
   size_t snapshots_built_ ABSL_GUARDED_BY(mutex_) = 0;
+  control::v1::FollowedExportTable followed_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace nfsuite::nfs

@@ -103,4 +103,7 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   return served;
 }
 
+  daemon.describe = [&updater](control::v1::DaemonStatus& status) {
+    *status.mutable_export_table() = updater.followed();
+  };
 }  // namespace nfsuite::nfs
