@@ -128,18 +128,22 @@ TEST_F(MountdTest, MountListFollowsMntUmntAndUmntallAndSurvivesRestarts) {
   EXPECT_TRUE(Dump(*client).empty());
 }
 
+// Whether the portmapper lists mountd (MOUNT v3 on TCP) within `patience`.
+bool WaitUntilRegistered(const rpc::PortmapClient& portmapper, absl::Duration patience) {
+  const absl::Time deadline = absl::Now() + patience;
+  for (;;) {
+    absl::StatusOr<uint32_t> port =
+        portmapper.PmapGetPort(mount::kProgram, mount::kVersion3, pm::kIpProtoTcp);
+    if (port.ok() && *port != 0) return true;
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
 TEST_F(MountdTest, RegistersAgainAfterThePortmapperForgetsIt) {
   StopPortmapd();
   StartPortmapd({"--no-warm-start"});
-  const absl::Time deadline = absl::Now() + absl::Seconds(15);
-  bool registered = false;
-  while (!registered && absl::Now() < deadline) {
-    absl::StatusOr<uint32_t> port =
-        portmap_client_.PmapGetPort(mount::kProgram, mount::kVersion3, pm::kIpProtoTcp);
-    registered = port.ok() && *port != 0;
-    if (!registered) absl::SleepFor(absl::Milliseconds(200));
-  }
-  EXPECT_TRUE(registered) << mountd_->Log();
+  EXPECT_TRUE(WaitUntilRegistered(portmap_client_, absl::Seconds(15))) << mountd_->Log();
 }
 
 TEST_F(MountdTest, NfsctlStatusShowsMountdAndItsRegistrations) {
@@ -162,15 +166,7 @@ TEST_F(MountdTest, StartsWithoutAPortmapperAndRegistersWhenOneComes) {
                  absl::Seconds(30));
   ASSERT_EQ(status.exit_code, 0) << status.output << mountd_->Log();
   StartPortmapd({"--no-warm-start"});
-  const absl::Time deadline = absl::Now() + absl::Seconds(15);
-  bool registered = false;
-  while (!registered && absl::Now() < deadline) {
-    absl::StatusOr<uint32_t> port =
-        portmap_client_.PmapGetPort(mount::kProgram, mount::kVersion3, pm::kIpProtoTcp);
-    registered = port.ok() && *port != 0;
-    if (!registered) absl::SleepFor(absl::Milliseconds(100));
-  }
-  EXPECT_TRUE(registered) << mountd_->Log();
+  EXPECT_TRUE(WaitUntilRegistered(portmap_client_, absl::Seconds(15))) << mountd_->Log();
   EXPECT_TRUE(absl::StrContains(mountd_->Log(), "registering as soon as portmapd answers"))
       << mountd_->Log();
 }
