@@ -95,6 +95,9 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   daemon.run_dir = config.run_dir;
   daemon.portmapper_port = config.portmapper_port;
   daemon.registration_check_interval = config.registration_check_interval;
+  daemon.describe = [&updater](control::v1::DaemonStatus& status) {
+    *status.mutable_export_table() = updater.followed();
+  };
   daemon.on_reload = []() -> absl::StatusOr<std::string> {
     return "nfsd has nothing to reload: it follows mountd's export table (reload mountd)";
   };
@@ -103,7 +106,4 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   return served;
 }
 
-  daemon.describe = [&updater](control::v1::DaemonStatus& status) {
-    *status.mutable_export_table() = updater.followed();
-  };
 }  // namespace nfsuite::nfs
