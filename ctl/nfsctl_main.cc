@@ -7,6 +7,7 @@
 #include "ctl/log_level_command.h"
 #include "ctl/reload_command.h"
 #include "ctl/showmount_command.h"
+#include "ctl/stats_command.h"
 #include "ctl/status_command.h"
 
 int main(int argc, char** argv) {
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
       ctl::AddExportCommand(app, options),
       ctl::AddShowmountCommand(app, options),
       ctl::AddReloadCommand(app, options),
+      ctl::AddStatsCommand(app, options),
   };
 
   CLI11_PARSE(app, argc, argv);

@@ -15,6 +15,16 @@ struct CallOrigin {
   Transport transport = Transport::kTcp;
 };
 
+// What a procedure tells the call statistics about its answer, beyond what the RPC layer sees:
+// whether its protocol status was a failure (NFS, MOUNT) and how much file data moved. Filled
+// in through CallContext::report; the dispatcher reads it after the procedure returns.
+struct CallReport {
+  bool failed = false;
+  bool refused = false;  // answered AUTH_ERROR by policy (Refused)
+  uint64_t bytes_read = 0;
+  uint64_t bytes_written = 0;
+};
+
 // Everything a procedure handler may know about the call besides its arguments.
 struct CallContext {
   uint32_t xid = 0;
@@ -23,6 +33,8 @@ struct CallContext {
   uint32_t procedure = 0;
   Credentials credentials;
   CallOrigin origin;
+  // Where the procedure reports on its answer; null when a test calls a handler directly.
+  CallReport* report = nullptr;
 };
 
 }  // namespace nfsuite::rpc

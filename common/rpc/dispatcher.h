@@ -8,6 +8,7 @@
 
 #include "absl/types/span.h"
 #include "common/rpc/call_context.h"
+#include "common/rpc/call_observer.h"
 #include "common/rpc/duplicate_request_cache.h"
 #include "common/rpc/procedure.h"
 #include "common/xdr/xdr_encoder.h"
@@ -25,6 +26,9 @@ class Dispatcher {
 
   // Registration happens before serving starts; the table is read-only afterwards.
   void Register(ProgramVersion program_version);
+  // Tells `observer` (not owned; null for none) about every call from now on; set before
+  // serving starts, like the table.
+  void set_observer(CallObserver* observer) { observer_ = observer; }
 
   // Where the call in `record` should run, from its header alone. Calls that will only get an
   // error reply run inline: they are cheap.
@@ -43,12 +47,26 @@ class Dispatcher {
   };
   std::vector<Registered> Programs() const;
 
+  // Every registered procedure with its names, for statistics.
+  struct RegisteredProcedure {
+    uint32_t program;
+    uint32_t version;
+    uint32_t procedure;
+    std::string program_name;
+    std::string procedure_name;
+  };
+  std::vector<RegisteredProcedure> Procedures() const;
+
  private:
   const Procedure* Find(uint32_t program, uint32_t version, uint32_t procedure) const;
+  // Dispatch without the timing: fills in `call` for the observer.
+  std::optional<xdr::XdrEncoder> Route(absl::Span<const uint8_t> record, const CallOrigin& origin,
+                                       ObservedCall& call) const;
   std::optional<xdr::XdrEncoder> RunCached(const Procedure& procedure, const CallContext& context,
-                                           xdr::XdrDecoder& args) const;
+                                           xdr::XdrDecoder& args, ObservedCall& call) const;
 
   DuplicateRequestCache* cache_;
+  CallObserver* observer_ = nullptr;
   // program → version → table
   std::map<uint32_t, std::map<uint32_t, ProgramVersion>> programs_;
 };

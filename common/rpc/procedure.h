@@ -65,6 +65,16 @@ struct ProcedurePolicies {
   Execution execution = Execution::kWorker;
 };
 
+// Tells the call statistics whether a result failed. Every result with a `status` member in this
+// suite (NFS versions 2 and 3, MOUNT) numbers success 0, so another value is a failure.
+template <typename Result>
+void ReportStatus(const CallContext& context, const Result& result) {
+  if constexpr (requires { static_cast<uint32_t>(result.status); }) {
+    if (context.report == nullptr) return;
+    context.report->failed = static_cast<uint32_t>(result.status) != 0;
+  }
+}
+
 // Builds a table row from a typed decoder, handler and encoder. The handler is called only with
 // arguments that decoded completely; it returns a Result or a HandlerResult<Result>.
 template <typename Args, typename Result, typename Handler>
@@ -84,6 +94,7 @@ Procedure MakeProcedure(std::string name, void (*decode)(xdr::XdrDecoder&, Args&
     using Returned = std::invoke_result_t<const Handler&, const CallContext&, const Args&>;
     if constexpr (std::is_same_v<Returned, Result>) {
       const Result result = handler(context, args);
+      ReportStatus(context, result);
       EncodeAcceptedReply(reply, context.xid, AcceptStat::kSuccess);
       encode(reply, result);
       return ProcedureOutcome::kReplied;
@@ -94,9 +105,11 @@ Procedure MakeProcedure(std::string name, void (*decode)(xdr::XdrDecoder&, Args&
       if (std::holds_alternative<NoReply>(returned)) return ProcedureOutcome::kNoReply;
       if (std::holds_alternative<SystemError>(returned)) return ProcedureOutcome::kSystemError;
       if (const Refused* refused = std::get_if<Refused>(&returned)) {
+        if (context.report != nullptr) context.report->refused = true;
         EncodeAuthErrorReply(reply, context.xid, refused->why);
         return ProcedureOutcome::kReplied;
       }
+      ReportStatus(context, std::get<Result>(returned));
       EncodeAcceptedReply(reply, context.xid, AcceptStat::kSuccess);
       encode(reply, std::get<Result>(returned));
       return ProcedureOutcome::kReplied;

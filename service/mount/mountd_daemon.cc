@@ -5,11 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/control/daemon_runtime.h"
+#include "common/control/statistics_control.h"
 #include "common/exports/exports_format.h"
 #include "common/nfs/file_handle.h"
 #include "common/nfs/handle_key.h"
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/rpc_server.h"
+#include "common/stats/call_statistics.h"
 #include "common/util/logging.h"
 #include "service/mount/export_table.h"
 #include "service/mount/export_table_control.h"
@@ -17,6 +19,7 @@
 #include "service/mount/mount_list.h"
 #include "service/mount/exports_administration.h"
 #include "service/mount/mount_service.h"
+#include "service/mount/mount_statistics.h"
 #include "service/storage/posix_backend.h"
 
 namespace nfsuite::mount {
@@ -99,6 +102,13 @@ absl::Status RunMountd(const MountdConfig& config) {
   options.max_connections = config.max_connections;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
+  // After the last Register: MNT, UMNT and EXPORT calls and refusals of every version.
+  stats::CallStatistics statistics(dispatcher.Procedures());
+  dispatcher.set_observer(&statistics);
+  control::StatisticsControlService statistics_control(
+      "mountd", statistics, [&](control::v1::DaemonStatistics& out) {
+        DescribeMounts(*exports.Current().table, mounts.Snapshot(), out);
+      });
   rpc::RpcServer server(options, dispatcher);
   if (absl::Status started = server.Start(); !started.ok()) return started;
 
@@ -114,7 +124,7 @@ absl::Status RunMountd(const MountdConfig& config) {
     if (summary.ok()) LogExports(*exports.Current().table);
     return summary;
   };
-  daemon.extra_services = {&export_control};
+  daemon.extra_services = {&export_control, &statistics_control};
   daemon.on_stopping = [&exports] { exports.Close(); };
   return control::ServeRegisteredDaemon(daemon, server, dispatcher);
 }

@@ -14,6 +14,7 @@
 #include "service/nfs/export_access.h"
 #include "service/nfs/export_snapshot.h"
 #include "service/nfs/nfs3_conversions.h"
+#include "service/nfs/nfs3_transfer_report.h"
 #include "service/nfs/nfs3_types.h"
 #include "service/storage/storage_backend.h"
 
@@ -103,7 +104,9 @@ class Nfs3Service final {
     return rpc::MakeProcedure(
         name, decode,
         [this, method](const rpc::CallContext& context, const Args& args) {
-          return (this->*method)(context, args);
+          Res result = (this->*method)(context, args);
+          ReportTransfer(context, result);
+          return result;
         },
         encode, policies);
   }

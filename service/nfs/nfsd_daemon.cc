@@ -5,11 +5,13 @@
 #include "absl/strings/str_cat.h"
 #include "common/control/control_server.h"
 #include "common/control/daemon_runtime.h"
+#include "common/control/statistics_control.h"
 #include "common/nfs/file_handle.h"
 #include "common/nfs/handle_key.h"
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/duplicate_request_cache.h"
 #include "common/rpc/rpc_server.h"
+#include "common/stats/call_statistics.h"
 #include "common/util/logging.h"
 #include "service/nfs/export_follower.h"
 #include "service/nfs/export_snapshot.h"
@@ -86,6 +88,10 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   options.max_connections = config.max_connections;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
+  // After the last Register: every program version served gets its statistics slots.
+  stats::CallStatistics statistics(dispatcher.Procedures());
+  dispatcher.set_observer(&statistics);
+  control::StatisticsControlService statistics_control("nfsd", statistics);
   rpc::RpcServer server(options, dispatcher);
   if (absl::Status started = server.Start(); !started.ok()) return started;
 
@@ -101,6 +107,7 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   daemon.on_reload = []() -> absl::StatusOr<std::string> {
     return "nfsd has nothing to reload: it follows mountd's export table (reload mountd)";
   };
+  daemon.extra_services = {&statistics_control};
   absl::Status served = control::ServeRegisteredDaemon(daemon, server, dispatcher);
   follower.Stop();
   return served;

@@ -7,9 +7,11 @@
 #include "common/control/control_server.h"
 #include "common/control/daemon_runtime.h"
 #include "common/control/daemon_status.h"
+#include "common/control/statistics_control.h"
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/program_names.h"
 #include "common/rpc/rpc_server.h"
+#include "common/stats/call_statistics.h"
 #include "common/util/logging.h"
 #include "service/portmap/local_port_probe.h"
 #include "service/portmap/portmap_service.h"
@@ -83,6 +85,10 @@ absl::Status RunPortmapd(const PortmapdConfig& config) {
   PortmapService service(table, {});
   for (rpc::ProgramVersion& program : service.Programs()) dispatcher.Register(std::move(program));
 
+  stats::CallStatistics statistics(dispatcher.Procedures());
+  dispatcher.set_observer(&statistics);
+  control::StatisticsControlService statistics_control("portmapd", statistics);
+
   absl::StatusOr<rpc::ServerOptions> options = ServerOptionsFor(config);
   if (!options.ok()) return options.status();
   rpc::RpcServer server(*options, dispatcher);
@@ -125,7 +131,7 @@ absl::Status RunPortmapd(const PortmapdConfig& config) {
       /*reload=*/nullptr);
   absl::StatusOr<std::unique_ptr<control::ControlServer>> control_server =
       control::ControlServer::Start(control::ControlSocketPath(config.run_dir, "portmapd"),
-                                    {&control_service});
+                                    {&control_service, &statistics_control});
   if (!control_server.ok()) {
     server.Stop();
     return control_server.status();
