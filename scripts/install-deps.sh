@@ -20,9 +20,15 @@ CLIENT_PACKAGES=(
   procps                   # ps/pgrep used by scripts
   systemd                  # systemd-analyze verify for the unit files in scripts/systemd
 )
+# tests/interop: the Linux kernel NFS client in a QEMU guest (TCG), booted from the Debian kernel
+# with a busybox initramfs. xz-utils/zstd/gzip unpack the vmlinux from the bzImage.
+INTEROP_PACKAGES=(
+  qemu-system-x86 linux-image-amd64 busybox-static cpio
+  xz-utils zstd gzip
+)
 
 missing=()
-for p in "${BUILD_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}"; do
+for p in "${BUILD_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}" "${INTEROP_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then

@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# Sourced by interop_test.sh: the real nfsuite daemons on 127.0.0.1 for the guest, as operators
+# run them (portmapd on 111, mountd and nfsd registered with it on ephemeral ports, an exports
+# file). QEMU's user-mode network turns the guest's connections to 10.0.2.2 into connections to
+# 127.0.0.1 from unprivileged ports: hence `insecure` on every export.
+
+declare -A SERVER_PIDS=()
+SERVER_DAEMONS=(portmapd mountd nfsd)
+
+# server_start WORK_DIR RW_EXPORT RO_EXPORT: needs PORTMAPD MOUNTD NFSD NFSCTL (binary paths).
+server_start() {
+  local work=$1 rw=$2 ro=$3
+  local level=${INTEROP_LOG_LEVEL:-info}
+  mkdir -p "$work/state" "$work/run"
+  printf '%s *(rw,insecure,no_root_squash)\n%s *(ro,insecure,no_root_squash)\n' "$rw" "$ro" \
+    >"$work/exports"
+  local common=(--state-dir "$work/state" --run-dir "$work/run" --log-level "$level")
+  server_spawn portmapd "$work" "$PORTMAPD" --port 111 --listen 127.0.0.1 "${common[@]}"
+  server_spawn mountd "$work" "$MOUNTD" --port 0 --listen 127.0.0.1 \
+    --exports-file "$work/exports" "${common[@]}"
+  server_spawn nfsd "$work" "$NFSD" --port "${INTEROP_NFSD_PORT:-0}" --listen 127.0.0.1 \
+    "${common[@]}"
+  # Ready means every daemon serves and mountd and nfsd are registered (nfsctl waits for both).
+  if ! "$NFSCTL" --run-dir "$work/run" status --wait 30 >"$work/status.txt" 2>&1; then
+    cat "$work/status.txt"
+    return 1
+  fi
+}
+
+server_spawn() { # NAME WORK_DIR BINARY ARGS...
+  local name=$1 work=$2
+  shift 2
+  "$@" >"$work/$name.log" 2>&1 &
+  SERVER_PIDS[$name]=$!
+}
+
+# Stops the daemons this script started (by pid), nfsd first: TERM, then KILL after 10 s.
+server_stop() {
+  local name pid i
+  for name in nfsd mountd portmapd; do
+    pid=${SERVER_PIDS[$name]:-}
+    [[ -n $pid ]] || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    unset "SERVER_PIDS[$name]"
+  done
+}
+
+# Line counts of the daemons' logs, "portmapd=N mountd=N nfsd=N", to print a step's lines later.
+server_log_marks() {
+  local work=$1 name counts=()
+  for name in "${SERVER_DAEMONS[@]}"; do
+    counts+=("$name=$(wc -l <"$work/$name.log" 2>/dev/null || echo 0)")
+  done
+  echo "${counts[*]}"
+}
+
+# server_log_since WORK_DIR MARKS [LIMIT]: what each daemon logged after MARKS (the last LIMIT
+# lines of it).
+server_log_since() {
+  local work=$1 marks=$2 limit=${3:-80} mark name from
+  for mark in $marks; do
+    name=${mark%%=*}
+    from=$((${mark#*=} + 1))
+    echo "---- $name log since the step started (last $limit lines at most) ----"
+    tail -n "+$from" "$work/$name.log" | tail -n "$limit" | sed "s/^/$name| /"
+  done
+}
