@@ -1,4 +1,5 @@
 // NFSv3 attribute and filesystem procedures (RFC 1813 sections 3.3.1, 3.3.2, 3.3.4, 3.3.18-20).
+#include <algorithm>
 #include <limits>
 
 #include "service/nfs/nfs3_service.h"
@@ -77,17 +78,19 @@ FsstatRes Nfs3Service::Fsstat(const rpc::CallContext& context, const FsstatArgs&
   return FsstatRes::Success(std::move(ok));
 }
 
-// FSINFO (3.3.19): transfers up to 1 MiB, nanosecond times, links and symlinks supported.
+// FSINFO (3.3.19): transfers up to 1 MiB (on UDP, the datagram limit: the client asks over the
+// transport it will use), nanosecond times, links and symlinks supported.
 FsinfoRes Nfs3Service::Fsinfo(const rpc::CallContext& context, const FsinfoArgs& args) {
   auto resolved = Resolve(context, args.fsroot);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return FsinfoRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
   FsinfoResOk ok;
   ok.obj_attributes = PostAttributes(target, target.who());
-  ok.rtmax = ok.rtpref = kMaxTransfer;
-  ok.wtmax = ok.wtpref = kMaxTransfer;
+  const uint32_t limit = TransferLimit(context);
+  ok.rtmax = ok.rtpref = limit;
+  ok.wtmax = ok.wtpref = limit;
   ok.rtmult = ok.wtmult = 4096;
-  ok.dtpref = 64 * 1024;
+  ok.dtpref = std::min<uint32_t>(64 * 1024, limit);
   ok.maxfilesize = std::numeric_limits<int64_t>::max();
   ok.time_delta = {0, 1};
   ok.properties = kFsf3Link | kFsf3Symlink | kFsf3Homogeneous | kFsf3CanSetTime;

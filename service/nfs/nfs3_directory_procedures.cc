@@ -39,16 +39,18 @@ Nfsstat3 ListingError(int error, uint64_t cookie) {
 
 }  // namespace
 
-// READDIR (3.3.16): as many entries as fit in `count` bytes of reply; cookies continue a listing
-// while other entries come and go. "." and ".." are not listed: clients do not need them.
+// READDIR (3.3.16): as many entries as fit in `count` bytes of reply (on UDP, at most what fits a
+// datagram); cookies continue a listing while other entries come and go. "." and ".." are not
+// listed: clients do not need them.
 ReaddirRes Nfs3Service::Readdir(const rpc::CallContext& context, const ReaddirArgs& args) {
   auto resolved = Resolve(context, args.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return ReaddirRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
   const storage::Identity& who = dir.who();
+  const size_t count = std::min(args.count, TransferLimit(context));
   storage::StorageResult<storage::DirectoryPage> page = dir.exported->backend->ReadDirectory(
       who, dir.object, args.cookie, args.cookie == 0 ? 0 : VerifierValue(args.cookieverf),
-      EntriesThatCouldFit(args.count), /*with_attributes=*/false);
+      EntriesThatCouldFit(count), /*with_attributes=*/false);
   if (!page.ok()) {
     return ReaddirRes::Failure(ListingError(page.error(), args.cookie), {PostAttributes(dir, who)});
   }
@@ -60,7 +62,7 @@ ReaddirRes Nfs3Service::Readdir(const rpc::CallContext& context, const ReaddirAr
   for (storage::DirectoryEntry& entry : page->entries) {
     Entry3 listed{entry.fileid, std::move(entry.name), entry.cookie};
     const size_t entry_size = Entry3EncodedSize(listed);
-    if (size + entry_size > args.count) {
+    if (size + entry_size > count) {
       truncated = true;
       break;
     }
@@ -75,16 +77,17 @@ ReaddirRes Nfs3Service::Readdir(const rpc::CallContext& context, const ReaddirAr
 }
 
 // READDIRPLUS (3.3.17): entries with handles and attributes, within `dircount` bytes of
-// names/fileids/cookies and `maxcount` bytes of whole reply.
+// names/fileids/cookies and `maxcount` bytes of whole reply (on UDP, at most what fits a datagram).
 ReaddirplusRes Nfs3Service::Readdirplus(const rpc::CallContext& context,
                                         const ReaddirplusArgs& args) {
   auto resolved = Resolve(context, args.dir);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return ReaddirplusRes::Failure(*error, {});
   const Target& dir = std::get<Target>(resolved);
   const storage::Identity& who = dir.who();
+  const size_t maxcount = std::min(args.maxcount, TransferLimit(context));
   storage::StorageResult<storage::DirectoryPage> page = dir.exported->backend->ReadDirectory(
       who, dir.object, args.cookie, args.cookie == 0 ? 0 : VerifierValue(args.cookieverf),
-      std::min(EntriesThatCouldFit(args.dircount), EntriesThatCouldFit(args.maxcount)),
+      std::min(EntriesThatCouldFit(args.dircount), EntriesThatCouldFit(maxcount)),
       /*with_attributes=*/true);
   if (!page.ok()) {
     return ReaddirplusRes::Failure(ListingError(page.error(), args.cookie),
@@ -107,7 +110,7 @@ ReaddirplusRes Nfs3Service::Readdirplus(const rpc::CallContext& context,
     }
     const size_t name_part = EntryPlus3DirectorySize(listed);
     const size_t entry_size = EntryPlus3EncodedSize(listed);
-    if (directory_bytes + name_part > args.dircount || size + entry_size > args.maxcount) {
+    if (directory_bytes + name_part > args.dircount || size + entry_size > maxcount) {
       truncated = true;
       break;
     }

@@ -34,15 +34,15 @@ ReadlinkRes Nfs3Service::Readlink(const rpc::CallContext& context, const Readlin
   return ReadlinkRes::Success({PostAttributes(target, who), std::move(*link)});
 }
 
-// READ (3.3.6): at most rtmax bytes; eof exactly when the data reaches the end of the file. The
-// data travels to the socket by reference.
+// READ (3.3.6): at most rtmax bytes (on UDP, what fits a datagram); eof exactly when the data
+// reaches the end of the file. The data travels to the socket by reference.
 ReadRes Nfs3Service::Read(const rpc::CallContext& context, const ReadArgs& args) {
   auto resolved = Resolve(context, args.file);
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return ReadRes::Failure(*error, {});
   const Target& target = std::get<Target>(resolved);
   const storage::Identity& who = target.who();
   storage::StorageResult<storage::ReadData> data = target.exported->backend->Read(
-      who, target.object, args.offset, std::min(args.count, kMaxTransfer));
+      who, target.object, args.offset, std::min(args.count, TransferLimit(context)));
   if (!data.ok()) {
     return ReadRes::Failure(Nfsstat3FromErrno(data.error()), {PostAttributes(target, who)});
   }

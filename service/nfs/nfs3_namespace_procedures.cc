@@ -5,7 +5,6 @@
 
 #include "service/nfs/nfs3_service.h"
 #include "service/nfs/nfs_status.h"
-#include "service/nfs/webnfs_path.h"
 
 namespace nfsuite::nfs {
 namespace {
@@ -44,36 +43,19 @@ LookupRes Nfs3Service::Lookup(const rpc::CallContext& context, const LookupArgs&
       {*std::move(handle), ToFattr3(found->attributes), PostAttributes(dir, who)});
 }
 
-// WebNFS multi-component LOOKUP (RFC 2055 section 6): the path is walked one component at a time
-// through the backend, which keeps every step inside the public export (".." of its root is the
-// root, symlinks are never followed). A symlink met before the last component is NOTDIR: the
-// client reads the link and looks its target up itself. The reply carries an ordinary handle,
-// and the public root's attributes as the directory's.
+// WebNFS multi-component LOOKUP (RFC 2055 section 6), walked by WalkPublicPath inside the public
+// export. The reply carries an ordinary handle, and the public root's attributes as the
+// directory's.
 LookupRes Nfs3Service::LookupPublicPath(const rpc::CallContext& context, const std::string& path) {
   auto resolved = Resolve(context, NfsFh3{});
   if (auto* error = std::get_if<Nfsstat3>(&resolved)) return LookupRes::Failure(*error, {});
   const Target& root = std::get<Target>(resolved);
   const storage::Identity& who = root.who();
-  auto components = PublicPathComponents(path);
-  if (auto* error = std::get_if<Nfsstat3>(&components)) {
+  auto walked = WalkPublicPath(root, path);
+  if (auto* error = std::get_if<Nfsstat3>(&walked)) {
     return LookupRes::Failure(*error, {PostAttributes(root, who)});
   }
-  storage::NamedObject found;
-  found.id = root.object;
-  storage::StorageResult<storage::Attributes> root_attributes =
-      root.backend().GetAttributes(who, root.object);
-  if (!root_attributes.ok()) {
-    return LookupRes::Failure(Nfsstat3FromErrno(root_attributes.error()), {});
-  }
-  found.attributes = *root_attributes;
-  for (const std::string& component : std::get<std::vector<std::string>>(components)) {
-    storage::StorageResult<storage::NamedObject> next =
-        root.backend().Lookup(who, found.id, component);
-    if (!next.ok()) {
-      return LookupRes::Failure(Nfsstat3FromErrno(next.error()), {PostAttributes(root, who)});
-    }
-    found = *std::move(next);
-  }
+  const storage::NamedObject& found = std::get<storage::NamedObject>(walked);
   std::optional<NfsFh3> handle = HandleFor(*root.exported, found.id);
   if (!handle.has_value()) {
     return LookupRes::Failure(Nfsstat3::kServerFault, {PostAttributes(root, who)});

@@ -17,8 +17,9 @@ constexpr rpc::ProcedurePolicies kChanging{rpc::ReplyCachePolicy::kCacheReply,
 
 }  // namespace
 
-Nfs3Service::Nfs3Service(const CurrentExports& exports, const FileHandleCodec& handles)
-    : exports_(exports), handles_(handles) {
+Nfs3Service::Nfs3Service(const CurrentExports& exports, const FileHandleCodec& handles,
+                         uint32_t udp_transfer_size)
+    : exports_(exports), resolver_(exports, handles), udp_transfer_size_(udp_transfer_size) {
   // A new verifier on every start tells clients that UNSTABLE data they sent before may be lost
   // and must be sent again (RFC 1813 3.3.7).
   if (getrandom(write_verifier_.data(), write_verifier_.size(), 0) !=
@@ -30,49 +31,21 @@ Nfs3Service::Nfs3Service(const CurrentExports& exports, const FileHandleCodec& h
 
 std::variant<Nfs3Service::Target, Nfsstat3> Nfs3Service::Resolve(const rpc::CallContext& context,
                                                                  const NfsFh3& handle) const {
-  return Resolve(context, handle, exports_.Get());
+  return Resolve(context, handle, resolver_.Snapshot());
 }
 
+// An empty handle is WebNFS's public handle (RFC 2055 section 5.2), as the resolver takes it.
 std::variant<Nfs3Service::Target, Nfsstat3> Nfs3Service::Resolve(
     const rpc::CallContext& context, const NfsFh3& handle,
     std::shared_ptr<const ExportSnapshot> snapshot) const {
-  const ServedExport* exported = nullptr;
-  storage::ObjectId object;
-  if (handle.data.empty()) {
-    // WebNFS's public handle (RFC 2055 section 5.2): the public export's root.
-    exported = snapshot->Public();
-    if (exported == nullptr) return Nfsstat3::kStale;
-    object = exported->backend->Root();
-  } else {
-    const auto decoded = handles_.Decode(absl::Span<const uint8_t>(handle.data));
-    if (const HandleError* error = std::get_if<HandleError>(&decoded)) {
-      return *error == HandleError::kBadHandle ? Nfsstat3::kBadHandle : Nfsstat3::kStale;
-    }
-    const HandleContents& contents = std::get<HandleContents>(decoded);
-    exported = snapshot->FindById(contents.export_id);
-    // A genuine handle of an export no longer served.
-    if (exported == nullptr) return Nfsstat3::kStale;
-    object.kind = contents.object_kind;
-    object.bytes.assign(contents.object.begin(), contents.object.end());
-  }
-  std::variant<ExportAccess, Nfsstat3> access = CheckExportAccess(*snapshot, *exported, context);
-  if (const Nfsstat3* refused = std::get_if<Nfsstat3>(&access)) return *refused;
-  return Target{std::move(snapshot), exported, std::move(object),
-                std::get<ExportAccess>(std::move(access))};
+  return resolver_.Resolve(context, absl::MakeConstSpan(handle.data), std::move(snapshot));
 }
 
 std::optional<NfsFh3> Nfs3Service::HandleFor(const ServedExport& exported,
                                              const storage::ObjectId& object) const {
-  HandleContents contents;
-  contents.export_id = exported.id;
-  contents.object_kind = object.kind;
-  contents.object.assign(object.bytes.begin(), object.bytes.end());
-  absl::StatusOr<std::vector<uint8_t>> encoded = handles_.Encode(contents, kNfs3MaxHandleSize);
-  if (!encoded.ok()) {
-    Logf(LogLevel::kError, "no handle for an object of %s: %s", exported.entry.path,
-         encoded.status().message());
-    return std::nullopt;
-  }
+  std::optional<std::vector<uint8_t>> encoded =
+      resolver_.HandleFor(exported, object, kNfs3MaxHandleSize);
+  if (!encoded.has_value()) return std::nullopt;
   NfsFh3 handle;
   handle.data.assign(encoded->begin(), encoded->end());
   return handle;

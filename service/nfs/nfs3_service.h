@@ -16,6 +16,8 @@
 #include "service/nfs/nfs3_conversions.h"
 #include "service/nfs/nfs3_transfer_report.h"
 #include "service/nfs/nfs3_types.h"
+#include "service/nfs/request_target.h"
+#include "service/nfs/transfer_limits.h"
 #include "service/storage/storage_backend.h"
 
 namespace nfsuite::nfs {
@@ -33,25 +35,16 @@ class Nfs3Service final {
  public:
   static constexpr uint32_t kMaxTransfer = kMaxTransferSize;  // rtmax and wtmax: 1 MiB
 
-  // `exports` and `handles` must outlive the service.
-  Nfs3Service(const CurrentExports& exports, const FileHandleCodec& handles);
+  // `exports` and `handles` must outlive the service. READ, READDIR(PLUS) and FSINFO's sizes on
+  // UDP are bounded by `udp_transfer_size` (see transfer_limits.h).
+  Nfs3Service(const CurrentExports& exports, const FileHandleCodec& handles,
+              uint32_t udp_transfer_size = kDefaultUdpTransferSize);
 
   rpc::ProgramVersion Version3();
   const WriteVerf3& write_verifier() const { return write_verifier_; }
 
  private:
-  // A handle resolved to its export and object, for a caller the export admits.
-  struct Target {
-    std::shared_ptr<const ExportSnapshot> snapshot;  // keeps `exported` and the rule alive
-    const ServedExport* exported;
-    storage::ObjectId object;
-    ExportAccess access;
-
-    storage::StorageBackend& backend() const { return *exported->backend; }
-    const storage::Identity& who() const { return access.who; }
-    bool read_only() const { return access.read_only(); }
-    bool synchronous() const { return access.synchronous(); }
-  };
+  using Target = RequestTarget;
   // With the current snapshot of the export table, or with `snapshot`: procedures with two
   // handles resolve both in one snapshot.
   std::variant<Target, Nfsstat3> Resolve(const rpc::CallContext& context,
@@ -118,8 +111,14 @@ class Nfs3Service final {
   };
   Created Describe(const ServedExport& exported, const storage::NamedObject& object) const;
 
+  // The most data (READ) or reply (READDIR, READDIRPLUS) a call's transport carries.
+  uint32_t TransferLimit(const rpc::CallContext& context) const {
+    return TransferLimitFor(context.origin.transport, kMaxTransfer, udp_transfer_size_);
+  }
+
   const CurrentExports& exports_;
-  const FileHandleCodec& handles_;
+  const HandleResolver resolver_;
+  const uint32_t udp_transfer_size_;
   WriteVerf3 write_verifier_{};
 };
 

@@ -70,6 +70,8 @@ Nfsstat3 Nfsstat3FromErrno(int error);
 // The NFSv2 status for a v3 status. v2 knows fewer: a bad handle is STALE, and the v3-only
 // statuses with no v2 counterpart are IO.
 Nfsstat2 ToNfsstat2(Nfsstat3 status);
+// The NFSv2 status for a failed system call: the v3 table, remapped.
+inline Nfsstat2 Nfsstat2FromErrno(int error) { return ToNfsstat2(Nfsstat3FromErrno(error)); }
 
 absl::string_view Nfsstat3Name(Nfsstat3 status);
 

@@ -17,6 +17,7 @@
 #include "service/nfs/export_snapshot.h"
 #include "service/nfs/export_table_store.h"
 #include "service/nfs/export_table_updater.h"
+#include "service/nfs/nfs2_service.h"
 #include "service/nfs/nfs3_service.h"
 #include "service/storage/posix_backend.h"
 
@@ -73,17 +74,18 @@ absl::Status RunNfsd(const NfsdConfig& config) {
 
   rpc::DuplicateRequestCache reply_cache({});
   rpc::Dispatcher dispatcher(&reply_cache);
-  Nfs3Service service(exports, handles);
+  Nfs3Service service(exports, handles, config.udp_transfer_size);
   dispatcher.Register(service.Version3());
+  Nfs2Service service_v2(exports, handles);
+  dispatcher.Register(service_v2.Version2());
 
   absl::StatusOr<std::vector<rpc::ListenerSpec>> listeners =
       control::ListenersFor(config.listen_addresses, config.port);
   if (!listeners.ok()) return listeners.status();
   rpc::ServerOptions options;
-  // TCP only until the UDP issue: a 1 MiB READ reply cannot travel in a datagram.
-  for (const rpc::ListenerSpec& listener : *listeners) {
-    if (listener.transport == rpc::Transport::kTcp) options.listeners.push_back(listener);
-  }
+  // TCP and UDP: on UDP, READ, READDIR(PLUS) and FSINFO keep replies within
+  // config.udp_transfer_size of data, so every reply fits in one datagram.
+  options.listeners = *std::move(listeners);
   options.max_record_size = Nfs3Service::kMaxTransfer + 64 * 1024;
   options.max_connections = config.max_connections;
   options.idle_timeout = config.idle_timeout;

@@ -25,6 +25,9 @@ struct NfsdConfig {
   absl::Duration mountd_wait = absl::Seconds(10);
   absl::Duration registration_check_interval = absl::Seconds(5);
   std::string log_level = "info";
+  // The most data one READ (and a READDIR(PLUS) reply, and FSINFO's rtmax/wtmax) carries on UDP,
+  // where a reply must fit in one datagram: kMinUdpTransferSize..kMaxUdpTransferSize.
+  uint32_t udp_transfer_size = 32 * 1024;
   // How file handles name objects (storage::PosixBackend::HandleScheme); mountd and nfsd must
   // agree, and "auto" makes the same choice in both when they run as the same user.
   storage::PosixBackend::HandleScheme handles = storage::PosixBackend::HandleScheme::kAutomatic;

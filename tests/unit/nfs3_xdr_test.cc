@@ -16,46 +16,19 @@
 #include "common/xdr/xdr_decoder.h"
 #include "common/xdr/xdr_encoder.h"
 #include "gtest/gtest.h"
+#include "tests/support/xdr_test_bytes.h"
 
 namespace nfsuite::nfs {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-Bytes Words(std::initializer_list<uint32_t> words) {
-  Bytes out;
-  for (uint32_t word : words) {
-    out.push_back(static_cast<uint8_t>(word >> 24));
-    out.push_back(static_cast<uint8_t>(word >> 16));
-    out.push_back(static_cast<uint8_t>(word >> 8));
-    out.push_back(static_cast<uint8_t>(word));
-  }
-  return out;
-}
-
-Bytes Cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& part : parts) out.insert(out.end(), part.begin(), part.end());
-  return out;
-}
+using testing::Bytes;
+using testing::Cat;
+using testing::Decode;
+using testing::Encode;
+using testing::Words;
 
 // Raw bytes, written out by hand, padding included.
 Bytes Raw(std::initializer_list<uint8_t> bytes) { return Bytes(bytes); }
-
-template <typename T>
-Bytes Encode(const T& value, void (*encode)(xdr::XdrEncoder&, const T&)) {
-  xdr::XdrEncoder encoder;
-  encode(encoder, value);
-  return encoder.Flatten();
-}
-
-// Decodes all of `wire` into `out`; the status is Finish()'s, so trailing bytes fail too.
-template <typename T>
-absl::Status Decode(const Bytes& wire, void (*decode)(xdr::XdrDecoder&, T&), T& out) {
-  xdr::XdrDecoder decoder(wire);
-  decode(decoder, out);
-  return decoder.Finish();
-}
 
 template <typename T>
 bool Decodes(const Bytes& wire, void (*decode)(xdr::XdrDecoder&, T&)) {
