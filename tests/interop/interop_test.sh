@@ -180,6 +180,16 @@ while IFS= read -r line; do
       current_step=${line#RUN }
       marks=$(server_log_marks "$work")
       ;;
+    "HOSTACTION restart-nfsd "*)
+      # The guest asks, then waits for the file named to appear on the server's disk.
+      restart_started=$SECONDS
+      if server_restart_nfsd "$work"; then
+        echo "interop_test: nfsd killed and restarted in $((SECONDS - restart_started)) s"
+        : >"$rw_export/${line#HOSTACTION restart-nfsd }"
+      else
+        echo "interop_test: FAIL: nfsd did not start again"
+      fi
+      ;;
     "STEP "*" FAIL"*)
       failed_steps+=("$current_step")
       server_log_since "$work" "$marks"

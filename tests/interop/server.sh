@@ -6,6 +6,7 @@
 
 declare -A SERVER_PIDS=()
 SERVER_DAEMONS=(portmapd mountd nfsd)
+SERVER_NFSD_ARGS=()
 
 # server_start WORK_DIR RW_EXPORT RO_EXPORT: needs PORTMAPD MOUNTD NFSD NFSCTL (binary paths).
 server_start() {
@@ -18,8 +19,8 @@ server_start() {
   server_spawn portmapd "$work" "$PORTMAPD" --port 111 --listen 127.0.0.1 "${common[@]}"
   server_spawn mountd "$work" "$MOUNTD" --port 0 --listen 127.0.0.1 \
     --exports-file "$work/exports" "${common[@]}"
-  server_spawn nfsd "$work" "$NFSD" --port "${INTEROP_NFSD_PORT:-0}" --listen 127.0.0.1 \
-    "${common[@]}"
+  SERVER_NFSD_ARGS=(--listen 127.0.0.1 "${common[@]}")
+  server_spawn nfsd "$work" "$NFSD" --port "${INTEROP_NFSD_PORT:-0}" "${SERVER_NFSD_ARGS[@]}"
   # Ready means every daemon serves and mountd and nfsd are registered (nfsctl waits for both).
   if ! "$NFSCTL" --run-dir "$work/run" status --wait 30 >"$work/status.txt" 2>&1; then
     cat "$work/status.txt"
@@ -27,11 +28,33 @@ server_start() {
   fi
 }
 
-server_spawn() { # NAME WORK_DIR BINARY ARGS...
+server_spawn() { # NAME WORK_DIR BINARY ARGS... (the log is appended to: restarts keep it whole)
   local name=$1 work=$2
   shift 2
-  "$@" >"$work/$name.log" 2>&1 &
+  "$@" >>"$work/$name.log" 2>&1 &
   SERVER_PIDS[$name]=$!
+}
+
+# server_restart_nfsd WORK_DIR: kill -9 and, 2 s later, start again on the same port, as after a
+# crash: the client keeps its connection's address, and its file handles must stay valid (they
+# are keyed by the state directory, not the process).
+server_restart_nfsd() {
+  local work=$1 port pid=${SERVER_PIDS[nfsd]}
+  port=$(sed -n 's/.*listening on tcp 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/nfsd.log" | tail -n 1)
+  [[ -n $port ]] || {
+    echo "server_restart_nfsd: nfsd's port is not in its log"
+    return 1
+  }
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  # Down long enough for the client's calls to fail, back off and be retried.
+  sleep "${INTEROP_NFSD_DOWN_SECONDS:-2}"
+  echo "==== nfsd killed with SIGKILL and started again on port $port ====" >>"$work/nfsd.log"
+  server_spawn nfsd "$work" "$NFSD" --port "$port" "${SERVER_NFSD_ARGS[@]}"
+  "$NFSCTL" --run-dir "$work/run" status --wait 30 nfsd >"$work/status.txt" 2>&1 || {
+    cat "$work/status.txt"
+    return 1
+  }
 }
 
 # Stops the daemons this script started (by pid), nfsd first: TERM, then KILL after 10 s.

@@ -2,8 +2,8 @@
 #
 # A step is a shell function run in a subshell with `set -e`; it ends with status 0 (OK), 77 (SKIP:
 # its last output line is the reason) or anything else (FAIL). Its output is shown as it comes,
-# indented, except lines starting with INFO (measurements) or HOSTCHECK (facts the host verifies on
-# the server's side, see host_checks.sh). A step still running after STEP_TIMEOUT seconds fails
+# indented, except lines starting with INFO (measurements), HOSTCHECK (facts the host verifies on
+# the server's side, see host_checks.sh) or HOSTACTION (requests to the host: restart-nfsd). A step still running after STEP_TIMEOUT seconds fails
 # with the kernel stacks of the stuck processes, and the workload stops there: on a hard mount
 # whatever comes next would hang too.
 
@@ -43,7 +43,7 @@ run_step() {
       "$@"
     ) </dev/null
     echo "$?" >/tmp/step.rc
-  } 2>&1 | tee /tmp/step.out | sed -e '/^\(INFO\|HOSTCHECK\) /!s/^/  | /' &
+  } 2>&1 | show_output &
   pipeline=$!
   (
     sleep "$STEP_TIMEOUT"
@@ -76,6 +76,19 @@ run_step() {
       echo "STEP $name FAIL $seconds"
       ;;
   esac
+}
+
+# Passes a step's output on line by line as it comes (sed would hold it in its buffer, and the host
+# must see a HOSTACTION at once), keeping a copy in /tmp/step.out.
+show_output() {
+  : >/tmp/step.out
+  while IFS= read -r line; do
+    echo "$line" >>/tmp/step.out
+    case $line in
+      "INFO "* | "HOSTCHECK "* | "HOSTACTION "*) echo "$line" ;;
+      *) echo "  | $line" ;;
+    esac
+  done
 }
 
 show_stuck_processes() {
