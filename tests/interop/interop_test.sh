@@ -6,9 +6,10 @@
 # Usage: interop_test.sh --portmapd P --mountd P --nfsd P --nfsctl P --cache-dir DIR
 # Exit status: 0 passed, 1 failed, 77 skipped (the reason is printed: no root, no QEMU, ...).
 # Environment: INTEROP_VARIANTS ("tcp v2 udp"), INTEROP_BIG_MIB (64), INTEROP_V2_BIG_MIB (16),
-# INTEROP_LISTED_ENTRIES (10000), INTEROP_CREATED_ENTRIES (1000), INTEROP_GUEST_TIMEOUT (420 s),
-# INTEROP_STEP_TIMEOUT (120 s), INTEROP_LOG_LEVEL (info), INTEROP_KEEP=1 keeps the work directory,
-# INTEROP_ONLY="tcp/mount tcp/rename ..." runs only the steps matching these glob patterns.
+# INTEROP_LISTED_ENTRIES (10000), INTEROP_CREATED_ENTRIES (1000), INTEROP_TREE_DIRS (10),
+# INTEROP_GUEST_TIMEOUT (420 s), INTEROP_STEP_TIMEOUT (120 s), INTEROP_LOG_LEVEL (info),
+# INTEROP_KEEP=1 keeps the work directory, INTEROP_ONLY="tcp/mount tcp/rename ..." runs only the
+# steps matching these glob patterns.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -143,6 +144,7 @@ BIG_MIB=${INTEROP_BIG_MIB:-64}
 V2_BIG_MIB=${INTEROP_V2_BIG_MIB:-16}
 LISTED_ENTRIES=$listed_entries
 CREATED_ENTRIES=${INTEROP_CREATED_ENTRIES:-1000}
+TREE_DIRS=${INTEROP_TREE_DIRS:-10}
 STEP_TIMEOUT=${INTEROP_STEP_TIMEOUT:-120}
 ONLY="${INTEROP_ONLY:-}"
 CONF

@@ -6,6 +6,7 @@
 #   BIG_MIB V2_BIG_MIB          size of the big file for NFSv3 and for NFSv2 (8 KiB transfers)
 #   LISTED_ENTRIES              entries the host made in RW_EXPORT/listing, listed by each variant
 #   CREATED_ENTRIES             entries each variant creates in a directory of its own
+#   TREE_DIRS                   directories of 20 files (and a symlink, a hard link) in tree_copy
 # Each variant gets its own mount of RW_EXPORT and works in the subdirectory named after it, so
 # the host can check the files each one left (HOSTCHECK paths are relative to RW_EXPORT).
 . /etc/interop.conf
@@ -234,6 +235,65 @@ step_server_restart() { # DIR REL
   echo "HOSTCHECK md5 $2/during $(md5sum </tmp/during | cut -d' ' -f1)"
 }
 
+# One line per entry: type, mode, owner, and for non-directories size, links and mtime (a
+# directory's size and times depend on the filesystem), symlinks with their target.
+describe_tree() { # DIR
+  (cd "$1" && find . | sort | while IFS= read -r entry; do
+    if [ -d "$entry" ] && [ ! -L "$entry" ]; then
+      stat -c '%n %F %a %u:%g' "$entry"
+    elif [ -L "$entry" ]; then
+      stat -c '%N %u:%g' "$entry"
+    else
+      stat -c '%n %F %a %u:%g %s %h %Y' "$entry"
+    fi
+  done)
+}
+
+# A tree copied in with cp -a and out with tar: the same names, types, modes, owners, sizes,
+# link counts, mtimes and symlink targets on all three sides.
+step_tree_copy() { # DIR REL
+  rm -rf /tmp/tree /tmp/out
+  d=0
+  while [ "$d" -lt "$TREE_DIRS" ]; do
+    mkdir -p "/tmp/tree/d$d/sub"
+    f=0
+    while [ "$f" -lt 20 ]; do
+      head -c $((d * 1000 + f * 337)) /dev/urandom >"/tmp/tree/d$d/f$f"
+      f=$((f + 1))
+    done
+    chmod 0600 "/tmp/tree/d$d/f0"
+    chmod 0755 "/tmp/tree/d$d/f1"
+    chown 1000:1000 "/tmp/tree/d$d/f2"
+    touch -d '2001-02-03 04:05:06' "/tmp/tree/d$d/f3"
+    ln -s ../f4 "/tmp/tree/d$d/sub/symlink"
+    ln "/tmp/tree/d$d/f5" "/tmp/tree/d$d/sub/hardlink"
+    d=$((d + 1))
+  done
+  describe_tree /tmp/tree >/tmp/tree.described
+  t0=$(now)
+  cp -a /tmp/tree "$1/copied"
+  echo "INFO tree_copy: $(wc -l </tmp/tree.described) entries copied in with cp -a in $(since "$t0") s"
+  drop_caches
+  describe_tree "$1/copied" >/tmp/nfs.described
+  cmp -s /tmp/tree.described /tmp/nfs.described || {
+    diff /tmp/tree.described /tmp/nfs.described | head -n 20
+    fail "the tree copied in with cp -a differs, as above"
+  }
+  mkdir /tmp/out
+  t0=$(now)
+  (cd "$1" && tar -cf - copied) | (cd /tmp/out && tar -xf -)
+  echo "INFO tree_copy: copied out with tar in $(since "$t0") s"
+  describe_tree /tmp/out/copied >/tmp/out.described
+  cmp -s /tmp/tree.described /tmp/out.described || {
+    diff /tmp/tree.described /tmp/out.described | head -n 20
+    fail "the tree copied out with tar differs, as above"
+  }
+  rm -rf /tmp/tree /tmp/out
+  echo "HOSTCHECK entries $2/copied $TREE_DIRS"
+  echo "HOSTCHECK stat $2/copied/d0/f5 %h 2"
+  echo "HOSTCHECK readlink $2/copied/d0/sub/symlink ../f4"
+}
+
 step_errors() { # DIR REL: the errno an application sees
   expect_error "No such file or directory" cat "$1/missing"
   mkdir "$1/full"
@@ -307,6 +367,7 @@ for variant in $VARIANTS; do
   run_step "$variant/truncate" step_truncate "$d" "$variant"
   run_step "$variant/rm_rf" step_rm_rf "$d" "$variant"
   run_step "$variant/big_directory" step_big_directory "$d" "$variant"
+  run_step "$variant/tree_copy" step_tree_copy "$d" "$variant"
   run_step "$variant/errors" step_errors "$d" "$variant"
   [ "$variant" != tcp ] || run_step "$variant/server_restart" step_server_restart "$d" "$variant"
   run_step "$variant/read_only_export" step_read_only_export "/mnt/ro-$variant" "$variant"
