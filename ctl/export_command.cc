@@ -205,7 +205,7 @@ Command AddExportCommand(CLI::App& app, const GlobalOptions& options) {
       "add",
       "export a directory (or change clients of an export): validated like the exports file, "
       "written to it and in force at once. Example: nfsctl export add /srv/data "
-      "10.0.0.0/8(rw) '*.lab(ro)'");
+      "'10.0.0.0/8(rw)' '*.lab(ro)'");
   add->add_option("path", arguments->path, "absolute path of the directory")->required();
   // Everything after the path is the line's rest, passed on as written: "-rw,async" line
   // defaults are not nfsctl flags.

@@ -19,14 +19,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--json", options.json, "print JSON for scripts instead of tables");
 
-  // One line per command; each command's file says what it does.
+  // One entry per command; each command's file says what it does.
   const std::vector<ctl::Command> commands = {
-      ctl::AddStatusCommand(app, options),
-      ctl::AddLogLevelCommand(app, options),
-      ctl::AddExportCommand(app, options),
-      ctl::AddShowmountCommand(app, options),
-      ctl::AddReloadCommand(app, options),
-      ctl::AddStatsCommand(app, options),
+      ctl::AddStatusCommand(app, options), ctl::AddLogLevelCommand(app, options),
+      ctl::AddExportCommand(app, options), ctl::AddShowmountCommand(app, options),
+      ctl::AddReloadCommand(app, options), ctl::AddStatsCommand(app, options),
   };
 
   CLI11_PARSE(app, argc, argv);

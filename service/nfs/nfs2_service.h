@@ -15,6 +15,7 @@
 #include "service/nfs/nfs2_cookie_table.h"
 #include "service/nfs/nfs2_types.h"
 #include "service/nfs/request_target.h"
+#include "service/nfs/transfer_report.h"
 #include "service/storage/storage_backend.h"
 
 namespace nfsuite::nfs {
@@ -85,7 +86,9 @@ class Nfs2Service final {
     return rpc::MakeProcedure(
         name, decode,
         [this, method](const rpc::CallContext& context, const Args& args) {
-          return (this->*method)(context, args);
+          Res result = (this->*method)(context, args);
+          ReportTransfer(context, args, result);
+          return result;
         },
         encode, policies);
   }

@@ -14,10 +14,10 @@
 #include "service/nfs/export_access.h"
 #include "service/nfs/export_snapshot.h"
 #include "service/nfs/nfs3_conversions.h"
-#include "service/nfs/nfs3_transfer_report.h"
 #include "service/nfs/nfs3_types.h"
 #include "service/nfs/request_target.h"
 #include "service/nfs/transfer_limits.h"
+#include "service/nfs/transfer_report.h"
 #include "service/storage/storage_backend.h"
 
 namespace nfsuite::nfs {
@@ -98,7 +98,7 @@ class Nfs3Service final {
         name, decode,
         [this, method](const rpc::CallContext& context, const Args& args) {
           Res result = (this->*method)(context, args);
-          ReportTransfer(context, result);
+          ReportTransfer(context, args, result);
           return result;
         },
         encode, policies);

@@ -28,6 +28,7 @@
 #include "common/rpc/procedure.h"
 #include "common/rpc/rpc_client.h"
 #include "common/rpc/rpc_message.h"
+#include "common/stats/call_statistics.h"
 #include "gtest/gtest.h"
 #include "proto/control.pb.h"
 #include "service/nfs/export_snapshot.h"
@@ -278,6 +279,33 @@ TEST_F(Nfs2ServiceTest, RetransmittedRemoveGetsTheFirstReply) {
   std::optional<std::vector<uint8_t>> fresh = Dispatch(4243, proc::kRemove, remove);
   ASSERT_TRUE(fresh.has_value());
   EXPECT_NE(*fresh, *first);
+}
+
+// The call statistics count the file data v2's READ and WRITE moved (its WRITE reply has no
+// count: a successful WRITE stored all it was given).
+TEST_F(Nfs2ServiceTest, StatisticsCountTheBytesReadAndWritten) {
+  stats::CallStatistics statistics(dispatcher_.Procedures());
+  dispatcher_.set_observer(&statistics);
+  const v2::DirOpRes created = Create(RootOf(kRwId), "counted");
+  ASSERT_TRUE(created.ok());
+  const std::string data(3000, 'x');
+  v2::WriteArgs write;
+  write.file = created.body->file;
+  write.data =
+      absl::Span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  ASSERT_TRUE(Call(proc::kWrite, write, &v2::EncodeWriteArgs, &v2::DecodeAttrStat).ok());
+  v2::ReadArgs read;
+  read.file = created.body->file;
+  read.offset = 1000;
+  read.count = 8192;
+  const v2::ReadRes got = Call(proc::kRead, read, &v2::EncodeReadArgs, &v2::DecodeReadRes);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got.body->data.size(), 2000u);
+  const stats::CallCounters total =
+      statistics.Read(/*reset=*/false, /*with_clients=*/false).Total();
+  EXPECT_EQ(total.bytes_written, 3000u);
+  EXPECT_EQ(total.bytes_read, 2000u);
+  dispatcher_.set_observer(nullptr);
 }
 
 }  // namespace
