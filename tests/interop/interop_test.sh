@@ -88,6 +88,9 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
+# Interrupted (Ctrl-C, ctest's timeout): exit through the EXIT trap so QEMU and the daemons stop.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 rw_export=$work/rw
 ro_export=$work/ro
