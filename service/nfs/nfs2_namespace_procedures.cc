@@ -1,6 +1,8 @@
 // NFSv2 name-space procedures (RFC 1094 sections 2.2.5 and 2.2.10-2.2.16). Names are checked as
 // for v3 (nfs3_conversions.h: '/', NUL or empty → ACCES, over 255 bytes → NAMETOOLONG), with the
 // status remapped; "." and ".." as a new or removed name are EXIST and ACCES (v2 has no INVAL).
+#include <sys/stat.h>
+
 #include <memory>
 #include <optional>
 #include <utility>
@@ -36,6 +38,36 @@ std::optional<Nfsstat2> RemovedNameError(absl::string_view name) {
 v2::StatRes Status(Nfsstat2 status) { return {status}; }
 v2::StatRes Status(const storage::StorageStatus& done) {
   return {done.ok() ? Nfsstat2::kOk : Nfsstat2FromErrno(done.error())};
+}
+
+// RFC 1094 has no MKNOD: clients (Linux, the BSDs) create special files with CREATE and the
+// file type in the mode's S_IFMT bits. A character or block device carries its number in the
+// size (8-bit major and minor); a character device with the size unset (0xFFFFFFFF) is how
+// Linux sends a FIFO, as Linux's own server reads it.
+struct SpecialFile {
+  storage::FileType type;
+  uint32_t major = 0;
+  uint32_t minor = 0;
+};
+
+std::optional<SpecialFile> SpecialFileOf(const v2::Sattr& attributes) {
+  if (attributes.mode == v2::kUnset) return std::nullopt;
+  switch (attributes.mode & S_IFMT) {
+    case S_IFIFO:
+      return SpecialFile{storage::FileType::kFifo};
+    case S_IFSOCK:
+      return SpecialFile{storage::FileType::kSocket};
+    case S_IFCHR:
+      if (attributes.size == v2::kUnset) return SpecialFile{storage::FileType::kFifo};
+      return SpecialFile{storage::FileType::kCharDevice, (attributes.size >> 8) & 0xff,
+                         attributes.size & 0xff};
+    case S_IFBLK:
+      if (attributes.size == v2::kUnset) return std::nullopt;
+      return SpecialFile{storage::FileType::kBlockDevice, (attributes.size >> 8) & 0xff,
+                         attributes.size & 0xff};
+    default:
+      return std::nullopt;  // a regular file (or type bits that mean nothing here)
+  }
 }
 
 }  // namespace
@@ -81,12 +113,21 @@ v2::DirOpRes Nfs2Service::LookupPublicPath(const rpc::CallContext& context,
 }
 
 // CREATE (2.2.10): an existing file is opened as it is and given the attributes asked (a size
-// of 0 truncates it): v2 clients create with O_TRUNC this way. Only the permission bits of the
-// mode are used.
+// of 0 truncates it): v2 clients create with O_TRUNC this way. Type bits in the mode make a
+// special file instead (SpecialFileOf).
 v2::DirOpRes Nfs2Service::Create(const rpc::CallContext& context, const v2::CreateArgs& args) {
   auto resolved = DirectoryToChange(context, args.where, &CreatedNameError);
   if (auto* error = std::get_if<Nfsstat2>(&resolved)) return v2::DirOpRes::Failure(*error);
   const Target& dir = std::get<Target>(resolved);
+  if (const std::optional<SpecialFile> special = SpecialFileOf(args.attributes)) {
+    storage::AttributeChanges initial = v2::ToAttributeChanges(args.attributes);
+    initial.size.reset();  // it carried the device number
+    storage::StorageResult<storage::NamedObject> created =
+        dir.backend().MakeNode(dir.who(), dir.object, args.where.name, special->type,
+                               special->major, special->minor, initial);
+    if (!created.ok()) return v2::DirOpRes::Failure(Nfsstat2FromErrno(created.error()));
+    return Describe(*dir.exported, *created);
+  }
   storage::CreateHow how;
   how.mode = storage::CreateHow::Mode::kUnchecked;
   how.initial = v2::ToAttributeChanges(args.attributes);

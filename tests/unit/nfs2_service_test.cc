@@ -281,6 +281,29 @@ TEST_F(Nfs2ServiceTest, RetransmittedRemoveGetsTheFirstReply) {
   EXPECT_NE(*fresh, *first);
 }
 
+// v2 has no MKNOD: Linux clients send a FIFO as CREATE with S_IFCHR and the size unset, and
+// other special files with their type bits; only a mode without type bits makes a regular file.
+TEST_F(Nfs2ServiceTest, CreateWithTypeBitsMakesSpecialFiles) {
+  const v2::FHandle root = RootOf(kRwId);
+  auto create = [&](const std::string& name, uint32_t mode) {
+    v2::Sattr sattr;
+    sattr.mode = mode;
+    return Call(proc::kCreate, v2::CreateArgs{{root, name}, sattr}, &v2::EncodeCreateArgs,
+                &v2::DecodeDirOpRes);
+  };
+  ASSERT_TRUE(create("linux-fifo", S_IFCHR | 0640).ok());
+  ASSERT_TRUE(create("fifo", S_IFIFO | 0640).ok());
+  ASSERT_TRUE(create("plain", S_IFREG | 0640).ok());
+  struct stat info {};
+  ASSERT_EQ(lstat((base_ + "/rw/linux-fifo").c_str(), &info), 0);
+  EXPECT_TRUE(S_ISFIFO(info.st_mode));
+  EXPECT_EQ(info.st_mode & 07777, 0640u);
+  ASSERT_EQ(lstat((base_ + "/rw/fifo").c_str(), &info), 0);
+  EXPECT_TRUE(S_ISFIFO(info.st_mode));
+  ASSERT_EQ(lstat((base_ + "/rw/plain").c_str(), &info), 0);
+  EXPECT_TRUE(S_ISREG(info.st_mode));
+}
+
 // The call statistics count the file data v2's READ and WRITE moved (its WRITE reply has no
 // count: a successful WRITE stored all it was given).
 TEST_F(Nfs2ServiceTest, StatisticsCountTheBytesReadAndWritten) {
