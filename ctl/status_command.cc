@@ -44,6 +44,11 @@ void AppendRunning(const control::v1::DaemonStatus& status, std::string& out) {
                           t.closed_idle(), t.closed_evicted(), t.closed_oversized(),
                           t.udp_dropped());
   }
+  if (status.unregistered()) {
+    absl::StrAppend(&out,
+                    "  NOT REGISTERED with the portmapper: clients cannot find it (is portmapd "
+                    "running? it registers as soon as one answers)\n");
+  }
   if (status.has_export_table()) {
     const control::v1::FollowedExportTable& table = status.export_table();
     if (table.mountd_instance().empty()) {
@@ -104,9 +109,10 @@ struct StatusArguments {
   double wait_seconds = 0;
 };
 
-bool AllRunning(const control::v1::StatusReport& report) {
+// Running, and (mountd, nfsd) listed by the portmapper, so clients can find it.
+bool AllReady(const control::v1::StatusReport& report) {
   for (const control::v1::DaemonReport& entry : report.daemons()) {
-    if (!entry.running()) return false;
+    if (!entry.running() || entry.status().unregistered()) return false;
   }
   return true;
 }
@@ -118,13 +124,13 @@ int RunStatus(const GlobalOptions& options, StatusArguments arguments) {
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::duration<double>(arguments.wait_seconds);
   control::v1::StatusReport report = CollectStatus(options.run_dir, arguments.daemons);
-  while (!AllRunning(report) && std::chrono::steady_clock::now() < deadline) {
+  while (!AllReady(report) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(kWaitPollInterval);
     report = CollectStatus(options.run_dir, arguments.daemons);
   }
   const std::string text = options.json ? ToJson(report) : FormatStatusTable(report);
   std::fputs(text.c_str(), stdout);
-  return AllRunning(report) ? kExitSuccess : kExitNotRunning;
+  return AllReady(report) ? kExitSuccess : kExitNotRunning;
 }
 
 }  // namespace
@@ -134,12 +140,13 @@ Command AddStatusCommand(CLI::App& app, const GlobalOptions& options) {
   CLI::App* command = app.add_subcommand(
       "status",
       "show whether each daemon runs, with its version, pid, uptime, listeners and "
-      "registrations; exit status 3 when one is not running");
+      "registrations; exit status 3 when one is not running (or not yet registered with the "
+      "portmapper)");
   command->add_option("daemon", arguments->daemons, "daemons to ask (default: all)")
       ->check(CLI::IsMember({"portmapd", "mountd", "nfsd"}));
   command
       ->add_option("--wait", arguments->wait_seconds,
-                   "wait up to SECONDS for every daemon asked about to run")
+                   "wait up to SECONDS for every daemon asked about to run and be registered")
       ->check(CLI::NonNegativeNumber);
   return {command, [&options, arguments] { return RunStatus(options, *arguments); }};
 }

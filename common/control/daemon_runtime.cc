@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -79,14 +80,16 @@ std::vector<rpc::ServiceRegistration> RegistrationsOf(const rpc::RpcServer& serv
   return registrations;
 }
 
-void EnsureRegistered(const rpc::PortmapClient& portmapper,
+bool EnsureRegistered(const rpc::PortmapClient& portmapper,
                       const std::vector<rpc::ServiceRegistration>& registrations) {
   absl::StatusOr<bool> listed = portmapper.AllRegistered(registrations);
-  if (listed.ok() && *listed) return;
+  if (listed.ok() && *listed) return true;
   if (absl::Status again = portmapper.Register(registrations); again.ok()) {
     Logf(LogLevel::kInfo, "registered again with the portmapper");
+    return true;
   } else {
     Logf(LogLevel::kWarning, "portmapper registration lost and not restored: %s", again.message());
+    return false;
   }
 }
 
@@ -126,6 +129,7 @@ class RegistrationKeeper {
       absl::Status status = portmapper_.Register(registrations_);
       if (status.ok()) {
         registered_ = true;
+        listed_.store(true);
         last_check_ = now;
         Logf(LogLevel::kInfo, "registered with the portmapper");
       } else if (!warned_) {
@@ -139,8 +143,11 @@ class RegistrationKeeper {
     }
     if (now - last_check_ < check_interval_) return;
     last_check_ = now;
-    EnsureRegistered(portmapper_, registrations_);
+    listed_.store(EnsureRegistered(portmapper_, registrations_));
   }
+
+  // Whether the portmapper listed every registration at the last look: clients can find us.
+  bool listed() const { return listed_.load(); }
 
   void Unregister() {
     if (!registered_) return;
@@ -155,7 +162,8 @@ class RegistrationKeeper {
   const rpc::PortmapClient& portmapper_;
   const std::vector<rpc::ServiceRegistration> registrations_;
   const absl::Duration check_interval_;
-  bool registered_ = false;
+  bool registered_ = false;  // registered once: from then on, checked and restored
+  std::atomic<bool> listed_{false};
   bool warned_ = false;
   absl::Time last_check_;
 };
@@ -173,6 +181,7 @@ absl::Status ServeRegisteredDaemon(const RegisteredServiceOptions& options, rpc:
       [&](v1::DaemonStatus& status) {
         DescribeTransport(server, status);
         DescribeRegistrations(keeper.registrations(), status);
+        status.set_unregistered(!keeper.listed());
         if (options.describe) options.describe(status);
       },
       options.on_reload);

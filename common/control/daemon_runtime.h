@@ -36,8 +36,8 @@ void DescribeTransport(const rpc::RpcServer& server, v1::DaemonStatus& status);
 std::vector<rpc::ServiceRegistration> RegistrationsOf(const rpc::RpcServer& server,
                                                       const rpc::Dispatcher& dispatcher);
 // Registers again when the portmapper no longer lists every registration (it was restarted
-// without its warm-start file, or pruned us); run periodically.
-void EnsureRegistered(const rpc::PortmapClient& portmapper,
+// without its warm-start file, or pruned us); run periodically. Whether they are listed now.
+bool EnsureRegistered(const rpc::PortmapClient& portmapper,
                       const std::vector<rpc::ServiceRegistration>& registrations);
 void DescribeRegistrations(const std::vector<rpc::ServiceRegistration>& registrations,
                            v1::DaemonStatus& status);

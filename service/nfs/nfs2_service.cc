@@ -6,6 +6,7 @@
 #include "service/nfs/nfs2_conversions.h"
 #include "service/nfs/nfs2_xdr.h"
 #include "service/nfs/nfs3_types.h"
+#include "service/nfs/nfs_procedure_row.h"
 
 namespace nfsuite::nfs {
 namespace {
@@ -81,6 +82,8 @@ rpc::ProgramVersion Nfs2Service::Version2() {
   rpc::ProgramVersion table{kNfsProgram, v2::kNfsVersion2, "nfs", {}};
   table.procedures.resize(v2::proc::kCount);
   auto& p = table.procedures;
+  // One row per procedure: the method with its codec (nfs_procedure_row.h).
+  auto Row = [this](auto... row) { return NfsProcedureRow(this, row...); };
   namespace proc = v2::proc;
   using Self = Nfs2Service;
   p[proc::kNull] = VoidProcedure("NULL");

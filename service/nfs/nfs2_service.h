@@ -15,7 +15,6 @@
 #include "service/nfs/nfs2_cookie_table.h"
 #include "service/nfs/nfs2_types.h"
 #include "service/nfs/request_target.h"
-#include "service/nfs/transfer_report.h"
 #include "service/storage/storage_backend.h"
 
 namespace nfsuite::nfs {
@@ -76,22 +75,6 @@ class Nfs2Service final {
   v2::StatRes Link(const rpc::CallContext& context, const v2::LinkArgs& args);
   // nfs2_directory_procedures.cc
   v2::ReaddirRes Readdir(const rpc::CallContext& context, const v2::ReaddirArgs& args);
-
-  // One dispatch-table row: a procedure of this service with its codec.
-  template <typename Args, typename Res>
-  rpc::Procedure Row(const char* name, void (*decode)(xdr::XdrDecoder&, Args&),
-                     Res (Nfs2Service::*method)(const rpc::CallContext&, const Args&),
-                     void (*encode)(xdr::XdrEncoder&, const Res&),
-                     rpc::ProcedurePolicies policies) {
-    return rpc::MakeProcedure(
-        name, decode,
-        [this, method](const rpc::CallContext& context, const Args& args) {
-          Res result = (this->*method)(context, args);
-          ReportTransfer(context, args, result);
-          return result;
-        },
-        encode, policies);
-  }
 
   const HandleResolver resolver_;
   v2::CookieTable cookies_;

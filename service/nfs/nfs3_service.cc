@@ -4,6 +4,7 @@
 
 #include "common/util/logging.h"
 #include "service/nfs/nfs3_xdr.h"
+#include "service/nfs/nfs_procedure_row.h"
 
 namespace nfsuite::nfs {
 namespace {
@@ -80,6 +81,8 @@ rpc::ProgramVersion Nfs3Service::Version3() {
   table.procedures.resize(nfs3_proc::kCount);
   auto& p = table.procedures;
   using rpc::CallContext;
+  // One row per procedure: the method with its codec (nfs_procedure_row.h).
+  auto Row = [this](auto... row) { return NfsProcedureRow(this, row...); };
   p[nfs3_proc::kNull] = rpc::MakeProcedure(
       "NULL", &rpc::DecodeVoid, [](const CallContext&, const rpc::Void&) { return rpc::Void{}; },
       &rpc::EncodeVoid, {rpc::ReplyCachePolicy::kNone, rpc::Execution::kInline});

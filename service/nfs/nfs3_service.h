@@ -17,7 +17,6 @@
 #include "service/nfs/nfs3_types.h"
 #include "service/nfs/request_target.h"
 #include "service/nfs/transfer_limits.h"
-#include "service/nfs/transfer_report.h"
 #include "service/storage/storage_backend.h"
 
 namespace nfsuite::nfs {
@@ -87,22 +86,6 @@ class Nfs3Service final {
   // nfs3_directory_procedures.cc
   ReaddirRes Readdir(const rpc::CallContext& context, const ReaddirArgs& args);
   ReaddirplusRes Readdirplus(const rpc::CallContext& context, const ReaddirplusArgs& args);
-
-  // One dispatch-table row: a procedure of this service with its codec.
-  template <typename Args, typename Res>
-  rpc::Procedure Row(const char* name, void (*decode)(xdr::XdrDecoder&, Args&),
-                     Res (Nfs3Service::*method)(const rpc::CallContext&, const Args&),
-                     void (*encode)(xdr::XdrEncoder&, const Res&),
-                     rpc::ProcedurePolicies policies) {
-    return rpc::MakeProcedure(
-        name, decode,
-        [this, method](const rpc::CallContext& context, const Args& args) {
-          Res result = (this->*method)(context, args);
-          ReportTransfer(context, args, result);
-          return result;
-        },
-        encode, policies);
-  }
 
   // A new object's reply parts (CREATE, MKDIR, SYMLINK, MKNOD share them).
   struct Created {
