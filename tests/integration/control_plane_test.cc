@@ -35,6 +35,7 @@
 #include "proto/control.pb.h"
 #include "tests/integration/libnfs_client.h"
 #include "tests/integration/portmapd_fixture.h"
+#include "tests/integration/test_support.h"
 
 namespace nfsuite::testing {
 namespace {
@@ -44,13 +45,6 @@ namespace {
 constexpr char kMountdPort[] = "12048";
 constexpr char kNfsdPort[] = "12049";
 constexpr char kExportsHeader[] = "# nfsuite exports, kept by nfsctl in this test\n";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 template <typename Message>
 Message FromJson(const std::string& json) {
@@ -188,11 +182,11 @@ TEST_F(ControlPlaneTest, ExportsAddedAndRemovedLiveSurviveARestartOfEverything) 
   const CommandResult added = Nfsctl({"export", "add", share_, "127.0.0.1(rw,insecure)"});
   ASSERT_EQ(added.exit_code, 0) << added.output << Logs();
   const std::string share_line = absl::StrCat(share_, " 127.0.0.1(rw,insecure)");
-  EXPECT_EQ(ReadFile(exports_file_), absl::StrCat(kExportsHeader, share_line, "\n"));
+  EXPECT_EQ(ReadServerFile(exports_file_), absl::StrCat(kExportsHeader, share_line, "\n"));
   std::unique_ptr<LibnfsClient> client = Mount(share_);
   ASSERT_NE(client, nullptr);
   ASSERT_EQ(WriteThrough(*client, "/hello.txt", "hello over NFS"), 0) << client->Error();
-  EXPECT_EQ(ReadFile(share_ + "/hello.txt"), "hello over NFS");
+  EXPECT_EQ(ReadServerFile(share_ + "/hello.txt"), "hello over NFS");
 
   const CommandResult mounts = Nfsctl({"--json", "showmount", "-a"});
   ASSERT_EQ(mounts.exit_code, 0) << mounts.output;
@@ -205,16 +199,16 @@ TEST_F(ControlPlaneTest, ExportsAddedAndRemovedLiveSurviveARestartOfEverything) 
   // A second export, added then removed: the file is back to one line.
   const std::string other = MakeShare("other");
   ASSERT_EQ(Nfsctl({"export", "add", other, "-ro", "*"}).exit_code, 0);
-  EXPECT_EQ(ReadFile(exports_file_),
+  EXPECT_EQ(ReadServerFile(exports_file_),
             absl::StrCat(kExportsHeader, share_line, "\n", other, " *(ro)\n"));
   const CommandResult removed_other = Nfsctl({"export", "remove", other});
   ASSERT_EQ(removed_other.exit_code, 0) << removed_other.output;
-  EXPECT_EQ(ReadFile(exports_file_), absl::StrCat(kExportsHeader, share_line, "\n"));
+  EXPECT_EQ(ReadServerFile(exports_file_), absl::StrCat(kExportsHeader, share_line, "\n"));
 
   // Removed: the mounted client's next request fails.
   const CommandResult removed = Nfsctl({"export", "remove", share_});
   ASSERT_EQ(removed.exit_code, 0) << removed.output;
-  EXPECT_EQ(ReadFile(exports_file_), kExportsHeader);
+  EXPECT_EQ(ReadServerFile(exports_file_), kExportsHeader);
   nfs_stat_64 info{};
   const int refused = nfs_stat64(client->get(), "/hello.txt", &info);
   EXPECT_TRUE(refused == -ESTALE || refused == -EACCES) << refused << " " << client->Error();
@@ -229,14 +223,14 @@ TEST_F(ControlPlaneTest, ExportsAddedAndRemovedLiveSurviveARestartOfEverything) 
   ASSERT_NE(client = Mount(share_), nullptr);
   const std::string exports_before = Nfsctl({"--json", "export", "list"}).output;
   const std::string mounts_before = Nfsctl({"--json", "showmount", "-a"}).output;
-  const std::string file_before = ReadFile(exports_file_);
+  const std::string file_before = ReadServerFile(exports_file_);
   for (const char* daemon : {"nfsd", "mountd", "portmapd"}) Stop(daemon);
   order = ShuffledDaemons();
   SCOPED_TRACE("restart order: " + absl::StrJoin(order, ", "));
   for (const std::string& daemon : order) ASSERT_NO_FATAL_FAILURE(Start(daemon));
   ExpectSuiteReady();
 
-  EXPECT_EQ(ReadFile(exports_file_), file_before);
+  EXPECT_EQ(ReadServerFile(exports_file_), file_before);
   control::v1::ExportTable table_before = FromJson<control::v1::ExportTable>(exports_before);
   control::v1::ExportTable table_after =
       FromJson<control::v1::ExportTable>(Nfsctl({"--json", "export", "list"}).output);
@@ -276,7 +270,7 @@ TEST_F(ControlPlaneTest, BadChangesAreRefusedWithTheReasonAndChangeNothing) {
         << absl::StrJoin(bad.args, " ") << ": " << result.output;
     EXPECT_TRUE(absl::StrContains(result.output, "mountd")) << result.output;
   }
-  EXPECT_EQ(ReadFile(exports_file_), kExportsHeader);
+  EXPECT_EQ(ReadServerFile(exports_file_), kExportsHeader);
 
   // A hand edit that breaks the file: reload refuses it and says where; edits are refused too.
   std::ofstream(exports_file_, std::ios::app) << share_ << " *(rw,nonsense)\n";
@@ -410,7 +404,8 @@ TEST(SystemdUnitsTest, SystemdAnalyzeVerifyAcceptsTheUnits) {
   std::vector<std::string> command = {"systemd-analyze", "verify", "--man=no"};
   for (const char* unit : {"nfsuite.target", "nfsuite-portmapd.service", "nfsuite-mountd.service",
                            "nfsuite-nfsd.service"}) {
-    const std::string text = ReadFile(absl::StrCat(NFSUITE_SOURCE_DIR, "/scripts/systemd/", unit));
+    const std::string text =
+        ReadServerFile(absl::StrCat(NFSUITE_SOURCE_DIR, "/scripts/systemd/", unit));
     ASSERT_FALSE(text.empty()) << unit;
     const std::string copy = absl::StrCat(directory.path(), "/", unit);
     std::ofstream(copy) << absl::StrReplaceAll(text, {{"/usr/local/sbin", built}});

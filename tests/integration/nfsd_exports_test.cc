@@ -22,6 +22,7 @@
 #include "service/nfs/nfs_status.h"
 #include "tests/integration/nfs3_test_client.h"
 #include "tests/integration/nfs_server_fixture.h"
+#include "tests/integration/test_support.h"
 
 namespace nfsuite::testing {
 namespace {
@@ -33,23 +34,6 @@ const ClientEnd kLocal{"127.0.0.1", false};
 const ClientEnd kLocalReserved{"127.0.0.1", true};
 const ClientEnd kOther{"127.0.0.2", false};
 const ClientEnd kOtherReserved{"127.0.0.2", true};
-
-std::string ReadServerFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteServerFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-}
-
-bool ServerPathExists(const std::string& path) {
-  struct stat info {};
-  return lstat(path.c_str(), &info) == 0;
-}
 
 class NfsdExportsTest : public NfsServerTest {
  protected:

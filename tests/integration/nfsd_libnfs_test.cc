@@ -26,28 +26,12 @@
 #include "gtest/gtest.h"
 #include "tests/integration/libnfs_client.h"
 #include "tests/integration/nfs_server_fixture.h"
+#include "tests/integration/test_support.h"
 
 namespace nfsuite::testing {
 namespace {
 
 constexpr uint32_t kNobody = 65534;  // where nfsd squashes root by default
-
-std::string ReadServerFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteServerFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-}
-
-bool ServerPathExists(const std::string& path) {
-  struct stat info {};
-  return lstat(path.c_str(), &info) == 0;
-}
 
 struct stat ServerStat(const std::string& path) {
   struct stat info {};

@@ -35,6 +35,7 @@
 #include "service/nfs/nfs3_xdr.h"
 #include "service/nfs/nfs_status.h"
 #include "tests/integration/nfs_server_fixture.h"
+#include "tests/integration/test_support.h"
 
 namespace nfsuite::nfs {
 // Readable statuses and types in failure messages.
@@ -62,23 +63,6 @@ rpc::Credentials Sys(uint32_t uid, uint32_t gid) {
   credentials.gid = gid;
   credentials.gids.push_back(gid);
   return credentials;
-}
-
-std::string ReadServerFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteServerFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-}
-
-bool ServerPathExists(const std::string& path) {
-  struct stat info {};
-  return lstat(path.c_str(), &info) == 0;
 }
 
 absl::Span<const uint8_t> Bytes(const std::string& text) {

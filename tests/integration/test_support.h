@@ -62,6 +62,11 @@ class TemporaryDirectory {
   std::string path_;
 };
 
+// Files on the server's side of a test, read and written directly (not through NFS).
+std::string ReadServerFile(const std::string& path);  // "" when it cannot be read
+void WriteServerFile(const std::string& path, const std::string& contents);
+bool ServerPathExists(const std::string& path);  // lstat: a dangling symlink exists
+
 // Why a test needing root and a free port 111 cannot run here, or "" when it can.
 std::string WhyPort111Unusable();
 
