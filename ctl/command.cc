@@ -1,10 +1,17 @@
 #include "ctl/command.h"
 
 #include <cstdio>
+#include <iterator>
+#include <vector>
 
+#include "ctl/control_client.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace nfsuite::ctl {
+
+CLI::IsMember KnownDaemon() {
+  return CLI::IsMember(std::vector<std::string>(std::begin(kDaemons), std::end(kDaemons)));
+}
 
 int ReportFailure(const std::string& message) {
   std::fprintf(stderr, "nfsctl: %s\n", message.c_str());

@@ -29,6 +29,9 @@ struct Command {
   std::function<int()> run;
 };
 
+// Checks a DAEMON argument: portmapd, mountd or nfsd (control_client.h's kDaemons).
+CLI::IsMember KnownDaemon();
+
 // Prints "nfsctl: MESSAGE" on stderr and returns kExitFailure, for a command's error path.
 int ReportFailure(const std::string& message);
 // Protobuf message as JSON, field names as in the .proto, for --json output.

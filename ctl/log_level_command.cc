@@ -35,7 +35,7 @@ Command AddLogLevelCommand(CLI::App& app, const GlobalOptions& options) {
   CLI::App* command = app.add_subcommand("log-level", "change a daemon's log level live");
   command->add_option("daemon", arguments->daemon, "portmapd, mountd or nfsd")
       ->required()
-      ->check(CLI::IsMember({"portmapd", "mountd", "nfsd"}));
+      ->check(KnownDaemon());
   command->add_option("level", arguments->level, "debug, info, warning or error")
       ->required()
       ->check(CLI::IsMember({"debug", "info", "warning", "error"}));

@@ -50,7 +50,7 @@ Command AddReloadCommand(CLI::App& app, const GlobalOptions& options) {
   CLI::App* command = app.add_subcommand(
       "reload", "reload a daemon's configuration as SIGHUP does, and say how it went");
   command->add_option("daemon", *daemons, "daemons to reload (default: mountd)")
-      ->check(CLI::IsMember({"portmapd", "mountd", "nfsd"}));
+      ->check(KnownDaemon());
   return {command, [&options, daemons] { return RunReload(options, *daemons); }};
 }
 

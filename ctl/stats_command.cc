@@ -83,7 +83,7 @@ Command AddStatsCommand(CLI::App& app, const GlobalOptions& options) {
       "show each daemon's calls, errors and latency per procedure, bytes read and written, "
       "and mountd's mounts per export; exit status 3 when a daemon is not running");
   command->add_option("daemon", arguments->daemons, "daemons to ask (default: all)")
-      ->check(CLI::IsMember({"portmapd", "mountd", "nfsd"}));
+      ->check(KnownDaemon());
   command->add_flag("--per-client", arguments->per_client,
                     "also show the figures per client address (the most recently seen)");
   command->add_flag("--reset", arguments->reset,

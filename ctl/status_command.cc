@@ -143,7 +143,7 @@ Command AddStatusCommand(CLI::App& app, const GlobalOptions& options) {
       "registrations; exit status 3 when one is not running (or not yet registered with the "
       "portmapper)");
   command->add_option("daemon", arguments->daemons, "daemons to ask (default: all)")
-      ->check(CLI::IsMember({"portmapd", "mountd", "nfsd"}));
+      ->check(KnownDaemon());
   command
       ->add_option("--wait", arguments->wait_seconds,
                    "wait up to SECONDS for every daemon asked about to run and be registered")
