@@ -51,6 +51,16 @@ int ModeOf(const std::string& path) {
 
 }  // namespace
 
+absl::StatusOr<ExportTable> LoadExportTable(const ExportSources& sources,
+                                            const ExportTable::BackendOpener& open_backend,
+                                            const ExportTable* previous,
+                                            std::optional<absl::string_view> file_text) {
+  absl::StatusOr<std::vector<exports::ExportEntry>> entries =
+      file_text.has_value() ? LoadExportEntries(sources, *file_text) : LoadExportEntries(sources);
+  if (!entries.ok()) return entries.status();
+  return ExportTable::Build(*std::move(entries), open_backend, previous);
+}
+
 ExportsAdministration::ExportsAdministration(ExportSources sources,
                                              ExportTable::BackendOpener open_backend,
                                              LiveExports& exports)
@@ -58,10 +68,8 @@ ExportsAdministration::ExportsAdministration(ExportSources sources,
 
 absl::StatusOr<std::string> ExportsAdministration::Reload() {
   absl::MutexLock lock(&mutex_);
-  absl::StatusOr<std::vector<exports::ExportEntry>> entries = LoadExportEntries(sources_);
-  if (!entries.ok()) return entries.status();
   absl::StatusOr<ExportTable> next =
-      ExportTable::Build(*std::move(entries), open_backend_, exports_.Current().table.get());
+      LoadExportTable(sources_, open_backend_, exports_.Current().table.get());
   if (!next.ok()) return next.status();
   const size_t count = next->exports().size();
   exports_.Replace(*std::move(next));
@@ -96,11 +104,8 @@ absl::StatusOr<ExportsAdministration::CurrentFile> ExportsAdministration::ReadCu
 }
 
 absl::Status ExportsAdministration::Apply(const std::string& file_text) {
-  absl::StatusOr<std::vector<exports::ExportEntry>> entries =
-      LoadExportEntries(sources_, file_text);
-  if (!entries.ok()) return entries.status();
   absl::StatusOr<ExportTable> next =
-      ExportTable::Build(*std::move(entries), open_backend_, exports_.Current().table.get());
+      LoadExportTable(sources_, open_backend_, exports_.Current().table.get(), file_text);
   if (!next.ok()) return next.status();
   if (absl::Status written =
           WriteFileAtomically(sources_.exports_file, file_text, ModeOf(sources_.exports_file));

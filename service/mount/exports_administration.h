@@ -1,16 +1,24 @@
 #ifndef NFSUITE_SERVICE_MOUNT_EXPORTS_ADMINISTRATION_H_
 #define NFSUITE_SERVICE_MOUNT_EXPORTS_ADMINISTRATION_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "service/mount/export_table.h"
 #include "service/mount/exports_loading.h"
 #include "service/mount/live_exports.h"
 
 namespace nfsuite::mount {
+
+// The export table `sources` describe (`file_text`, when given, standing for the exports file's
+// contents), built reusing the backends `previous` has for the same directories.
+absl::StatusOr<ExportTable> LoadExportTable(
+    const ExportSources& sources, const ExportTable::BackendOpener& open_backend,
+    const ExportTable* previous, std::optional<absl::string_view> file_text = std::nullopt);
 
 // Every change to mountd's export table: reloads (SIGHUP, `nfsctl reload`) and the edits of
 // `nfsctl export add/remove`, one at a time. A change is all or nothing: the new table is loaded

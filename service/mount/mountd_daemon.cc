@@ -45,14 +45,6 @@ void LoadMountList(MountList& mounts, const std::string& path) {
        path);
 }
 
-absl::StatusOr<ExportTable> LoadExportTable(const ExportSources& sources,
-                                            const ExportTable::BackendOpener& open_backend,
-                                            const ExportTable* previous) {
-  absl::StatusOr<std::vector<exports::ExportEntry>> entries = LoadExportEntries(sources);
-  if (!entries.ok()) return entries.status();
-  return ExportTable::Build(*std::move(entries), open_backend, previous);
-}
-
 void LogExports(const ExportTable& table) {
   for (const Export& exported : table.exports()) {
     Logf(LogLevel::kInfo, "exporting %s (id %08x)", exports::FormatExportEntry(exported.entry),
