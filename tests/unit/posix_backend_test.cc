@@ -220,8 +220,15 @@ TEST(PosixBackendOpenTest, KernelHandlesNeedAFilesystemWithFileHandles) {
       << proc.status();
 }
 
+// The child's exit status when the unprivileged user cannot even reach the test's directories.
+constexpr int kUnreachable = 3;
+
 // What a server without root does, step by step; 0 when all went well, else the failed step.
 int ServeWithoutPrivilege(const std::string& export_path, const std::string& state_path) {
+  if (access(export_path.c_str(), R_OK | W_OK | X_OK) != 0 ||
+      access(state_path.c_str(), R_OK | W_OK | X_OK) != 0) {
+    return kUnreachable;
+  }
   PosixBackend::Options kernel_only;
   kernel_only.handles = PosixBackend::HandleScheme::kKernelHandles;
   absl::StatusOr<std::unique_ptr<PosixBackend>> refused =
@@ -280,6 +287,10 @@ TEST(PosixBackendOpenTest, WithoutRootHandlesComeFromThePathIndexAndSurviveARest
   std::filesystem::remove_all(export_path);
   std::filesystem::remove_all(state_path);
   ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == kUnreachable) {
+    GTEST_SKIP() << "user 65534 cannot reach " << export_path
+                 << ": a directory above it is closed to others (a chroot whose / is 0700?)";
+  }
   EXPECT_EQ(WEXITSTATUS(status), 0) << "the step that failed (see ServeWithoutPrivilege)";
 }
 
