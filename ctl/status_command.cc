@@ -22,6 +22,34 @@ std::string FormatUptime(int64_t seconds) {
   return absl::StrFormat("%dd%02dh", seconds / 86400, seconds % 86400 / 3600);
 }
 
+std::string FormatHosts(
+    const google::protobuf::RepeatedPtrField<control::v1::MonitoredHost>& hosts) {
+  std::vector<std::string> shown;
+  for (const control::v1::MonitoredHost& host : hosts) {
+    shown.push_back(host.name() == host.address()
+                        ? host.name()
+                        : absl::StrFormat("%s (%s)", host.name(), host.address()));
+  }
+  return shown.empty() ? "none" : absl::StrJoin(shown, ", ");
+}
+
+void AppendLockManager(const control::v1::LockManagerStatus& locks, std::string& out) {
+  absl::StrAppendFormat(&out, "  locks: %d held, %d blocked, %d share reservations\n",
+                        locks.locks(), locks.blocked(), locks.shares());
+  if (locks.grace_seconds_left() > 0) {
+    absl::StrAppendFormat(&out, "  grace period: %ds left (only lock reclaims are granted)\n",
+                          locks.grace_seconds_left());
+  } else {
+    absl::StrAppend(&out, "  grace period: over\n");
+  }
+  absl::StrAppendFormat(&out, "  status monitor: state %d; monitored hosts: %s\n",
+                        locks.nsm_state(), FormatHosts(locks.monitored_hosts()));
+  if (locks.hosts_to_notify_size() > 0) {
+    absl::StrAppendFormat(&out, "  still to notify of the restart: %s\n",
+                          FormatHosts(locks.hosts_to_notify()));
+  }
+}
+
 void AppendRunning(const control::v1::DaemonStatus& status, std::string& out) {
   absl::StrAppendFormat(&out, "%-9s running  pid %d  up %s  version %s  log level %s\n",
                         status.daemon(), status.pid(), FormatUptime(status.uptime_seconds()),
@@ -58,6 +86,7 @@ void AppendRunning(const control::v1::DaemonStatus& status, std::string& out) {
                             table.exports(), table.generation(), table.mountd_instance());
     }
   }
+  if (status.has_lock_manager()) AppendLockManager(status.lock_manager(), out);
   if (status.registrations_size() > 0) {
     absl::StrAppendFormat(&out, "  %-9s %-5s %-6s %-28s %-11s %s\n", "program", "vers", "netid",
                           "address", "service", "owner");

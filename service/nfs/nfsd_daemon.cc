@@ -13,6 +13,7 @@
 #include "common/rpc/rpc_server.h"
 #include "common/stats/call_statistics.h"
 #include "common/util/logging.h"
+#include "service/lock/lock_services.h"
 #include "service/nfs/export_follower.h"
 #include "service/nfs/export_snapshot.h"
 #include "service/nfs/export_table_store.h"
@@ -32,6 +33,25 @@ BackendOpener PosixBackendOpener(const NfsdConfig& config) {
     if (!backend.ok()) return backend.status();
     return std::shared_ptr<storage::StorageBackend>(*std::move(backend));
   };
+}
+
+void DescribeLocks(const lock::LockServices& locks, control::v1::LockManagerStatus& out) {
+  const lock::LockServiceStatus status = locks.Status();
+  out.set_locks(status.counts.locks);
+  out.set_blocked(status.counts.blocked);
+  out.set_shares(status.counts.shares);
+  out.set_grace_seconds_left(status.grace_seconds_left);
+  out.set_nsm_state(status.nsm_state);
+  for (const lock::ClientHost& host : status.monitored) {
+    control::v1::MonitoredHost* shown = out.add_monitored_hosts();
+    shown->set_name(host.caller_name);
+    shown->set_address(host.address);
+  }
+  for (const lock::ClientHost& host : status.to_notify) {
+    control::v1::MonitoredHost* shown = out.add_hosts_to_notify();
+    shown->set_name(host.caller_name);
+    shown->set_address(host.address);
+  }
 }
 
 // Until mountd answers, the table kept from the last run (if any) is served.
@@ -78,6 +98,15 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   dispatcher.Register(service.Version3());
   Nfs2Service service_v2(exports, handles);
   dispatcher.Register(service_v2.Version2());
+  lock::LockServiceOptions lock_options;
+  lock_options.state_dir = config.state_dir;
+  lock_options.grace_period = config.grace_period;
+  lock_options.grant_timeout = config.grant_timeout;
+  lock_options.nsm_name = config.nsm_name;
+  absl::StatusOr<std::unique_ptr<lock::LockServices>> locks =
+      lock::LockServices::Start(lock_options, exports, handles);
+  if (!locks.ok()) return locks.status();
+  (*locks)->RegisterWith(dispatcher);
 
   absl::StatusOr<std::vector<rpc::ListenerSpec>> listeners =
       control::ListenersFor(config.listen_addresses, config.port);
@@ -103,8 +132,9 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   daemon.run_dir = config.run_dir;
   daemon.portmapper_port = config.portmapper_port;
   daemon.registration_check_interval = config.registration_check_interval;
-  daemon.describe = [&updater](control::v1::DaemonStatus& status) {
+  daemon.describe = [&updater, &locks](control::v1::DaemonStatus& status) {
     *status.mutable_export_table() = updater.followed();
+    DescribeLocks(**locks, *status.mutable_lock_manager());
   };
   daemon.on_reload = []() -> absl::StatusOr<std::string> {
     return "nfsd has nothing to reload: it follows mountd's export table (reload mountd)";

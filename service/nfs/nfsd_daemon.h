@@ -31,6 +31,10 @@ struct NfsdConfig {
   // How file handles name objects (storage::PosixBackend::HandleScheme); mountd and nfsd must
   // agree, and "auto" makes the same choice in both when they run as the same user.
   storage::PosixBackend::HandleScheme handles = storage::PosixBackend::HandleScheme::kAutomatic;
+  // Locking (NLM and NSM): see lock::LockServiceOptions.
+  absl::Duration grace_period = absl::Seconds(90);
+  absl::Duration grant_timeout = absl::Seconds(30);
+  std::string nsm_name;
 };
 
 // Runs nfsd until SIGTERM or SIGINT; an error when it cannot start.

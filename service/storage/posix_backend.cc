@@ -988,4 +988,23 @@ StorageResult<FilesystemStatistics> PosixBackend::Statistics(const Identity& who
   return statistics;
 }
 
+StorageResult<StorageBackend::LockableFile> PosixBackend::OpenForLocking(const Identity& who,
+                                                                         const ObjectId& file) {
+  StorageResult<Object> resolved = Resolve(file);
+  if (!resolved.ok()) return Errno{resolved.error()};
+  const struct stat& info = resolved->info;
+  if (!S_ISREG(info.st_mode)) return Errno{NotRegularError(info)};
+  // Reading is what the caller must be allowed (the owner always may): a lock changes no data.
+  int error = 0;
+  UniqueFd readable = Reopen(who, switch_identity_, resolved->fd.get(), info, O_RDONLY,
+                             /*owner_override=*/true, &error);
+  if (!readable.valid()) return Errno{error};
+  // The server's own read-write descriptor, so that an owner's shared and exclusive locks live on
+  // one open file description; read-only (shared locks only) where the server cannot write.
+  const ProcPath path(resolved->fd.get());
+  UniqueFd writable(openat(path.directory, path.name, O_RDWR | O_CLOEXEC | O_NOCTTY));
+  if (writable.valid()) return LockableFile{std::move(writable), true};
+  return LockableFile{std::move(readable), false};
+}
+
 }  // namespace nfsuite::storage

@@ -133,6 +133,7 @@ class PosixBackend final : public StorageBackend {
 
   StorageResult<FilesystemStatistics> Statistics(const Identity& who,
                                                  const ObjectId& object) override;
+  StorageResult<LockableFile> OpenForLocking(const Identity& who, const ObjectId& file) override;
 
   // The most a single Read returns: a larger count gets a short read (not eof), never a huge
   // allocation.

@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "service/storage/thread_identity.h"
+#include "service/storage/unique_fd.h"
 
 // The storage backend interface: everything the NFS procedures may ask of a filesystem. One
 // backend instance serves one export. Procedures never make system calls; a second backend (an
@@ -231,6 +232,16 @@ class StorageBackend {
 
   virtual StorageResult<FilesystemStatistics> Statistics(const Identity& who,
                                                          const ObjectId& object) = 0;
+
+  // A descriptor of the regular file `file` of its own (a new open file description), for the
+  // lock manager's byte-range locks: `who` needs read permission (or to own the file), as for
+  // Linux's lockd; the descriptor is opened by the server read-write when it can (an exclusive
+  // lock needs that), read-only otherwise (`writable` says which).
+  struct LockableFile {
+    UniqueFd fd;
+    bool writable = false;
+  };
+  virtual StorageResult<LockableFile> OpenForLocking(const Identity& who, const ObjectId& file) = 0;
 };
 
 }  // namespace nfsuite::storage

@@ -91,6 +91,9 @@ class ForwardingBackend : public StorageBackend {
                                                  const ObjectId& object) override {
     return inner_->Statistics(who, object);
   }
+  StorageResult<LockableFile> OpenForLocking(const Identity& who, const ObjectId& file) override {
+    return inner_->OpenForLocking(who, file);
+  }
 
  private:
   std::shared_ptr<StorageBackend> inner_;
