@@ -25,6 +25,9 @@ set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_DIR
+readonly BENCH_SCRIPT=bench-portmap.sh
+# shellcheck source=scripts/bench-lib.sh
+source "$REPO_DIR/scripts/bench-lib.sh"
 readonly BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build-bench}
 readonly RUNS=${BENCH_RUNS:-3}
 readonly RUN_SECONDS=${BENCH_SECONDS:-3}
@@ -37,11 +40,6 @@ readonly NS_RPCBIND=nfsuite-bench-rpcbind-$$
 readonly READY_TRIES=100
 # How long a daemon may take to exit after SIGTERM, in tenths of a second.
 readonly STOP_TRIES=50
-
-die() {
-  echo "bench-portmap.sh: $*" >&2
-  exit 1
-}
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "bench-portmap.sh: must run as root (it creates network namespaces and runs rpcbind)" >&2
@@ -84,28 +82,6 @@ created_namespaces=()
 declare -A daemon_pids=()  # name -> pid
 declare -A daemon_comms=() # name -> what /proc/PID/comm must say once it runs
 
-# True while `pid` is a child of this shell: once bash has reaped a daemon that died, its pid may be
-# reused by anyone, and that process must not be signalled.
-is_our_child() { [[ $(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) == "$$" ]]; }
-
-stop_daemon() {
-  local name=$1 pid=${daemon_pids[$1]} tries
-  [[ -n $pid ]] || return 0
-  if is_our_child "$pid"; then
-    kill -TERM "$pid" 2>/dev/null
-    for ((tries = 0; tries < STOP_TRIES; tries++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "bench-portmap.sh: $name (pid $pid) ignored SIGTERM; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null
-    fi
-  fi
-  wait "$pid" 2>/dev/null
-  daemon_pids[$name]=
-}
-
 cleanup() {
   local status=$? name namespace
   set +e
@@ -124,17 +100,7 @@ trap 'exit 129' HUP
 work_dir=$(mktemp -d /tmp/nfsuite-bench-portmap.XXXXXX)
 
 # --- (a) Build. -----------------------------------------------------------------------------------
-if [[ ! -f $BUILD_DIR/build.ninja ]] &&
-  ! timeout 1800 cmake -S "$REPO_DIR" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    >"$work_dir/build.log" 2>&1; then
-  tail -n 40 "$work_dir/build.log" >&2
-  die "configuring $BUILD_DIR failed"
-fi
-if ! timeout 3600 ninja -j2 -C "$BUILD_DIR" portmapd rpc_null_bench \
-  >"$work_dir/build.log" 2>&1; then
-  tail -n 40 "$work_dir/build.log" >&2
-  die "building in $BUILD_DIR failed"
-fi
+build_targets "$BUILD_DIR" Release "$work_dir/build.log" portmapd rpc_null_bench
 readonly PORTMAPD=$BUILD_DIR/daemon/portmapd
 readonly BENCH=$BUILD_DIR/tests/bench/rpc_null_bench
 [[ -x $PORTMAPD && -x $BENCH ]] || die "build produced no $PORTMAPD or $BENCH"
@@ -200,12 +166,6 @@ echo "portmapd (pid ${daemon_pids[portmapd]}) in $NS_OURS," \
 # --- (e) Runs, alternating daemons. ---------------------------------------------------------------
 CLOCK_TICKS=$(getconf CLK_TCK)
 readonly CLOCK_TICKS
-# CPU time (user + system, all threads) a process has used, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# The value of KEY in a "RESULT key=value ..." line.
-result_field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 declare -A samples=()  # "daemon K metric" -> space-separated values, one per run
 for outstanding in "${OUTSTANDING_LEVELS[@]}"; do
   for ((run = 1; run <= RUNS; run++)); do

@@ -18,6 +18,9 @@ set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_DIR
+readonly BENCH_SCRIPT=bench-readdir.sh
+# shellcheck source=scripts/bench-lib.sh
+source "$REPO_DIR/scripts/bench-lib.sh"
 readonly BUILD_DIR=${BUILD_DIR:-$REPO_DIR/build-bench}
 read -r -a SIZES <<<"${BENCH_SIZES:-10000 100000 1000000}"
 readonly SIZES
@@ -31,11 +34,6 @@ readonly READY_TRIES=200
 readonly STOP_TRIES=100
 # How long filling or emptying one directory may take, in seconds.
 readonly FILL_TIMEOUT=900
-
-die() {
-  echo "bench-readdir.sh: $*" >&2
-  exit 1
-}
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "bench-readdir.sh: must run as root (it creates a network namespace, mounts a tmpfs and" \
@@ -67,28 +65,6 @@ namespace_created=0
 declare -A daemon_pids=()  # name -> pid
 readonly DAEMON_NAMES=(nfsd mountd portmapd)  # stop order: clients of the portmapper first
 
-# True while `pid` is a child of this shell: once bash has reaped a daemon that died, its pid may be
-# reused by anyone, and that process must not be signalled.
-is_our_child() { [[ $(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) == "$$" ]]; }
-
-stop_daemon() {
-  local name=$1 pid=${daemon_pids[$1]:-} tries
-  [[ -n $pid ]] || return 0
-  if is_our_child "$pid"; then
-    kill -TERM "$pid" 2>/dev/null
-    for ((tries = 0; tries < STOP_TRIES; tries++)); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "bench-readdir.sh: $name (pid $pid) ignored SIGTERM; killing it" >&2
-      kill -KILL "$pid" 2>/dev/null
-    fi
-  fi
-  wait "$pid" 2>/dev/null
-  daemon_pids[$name]=
-}
-
 stop_daemons() {
   local name
   for name in "${DAEMON_NAMES[@]}"; do stop_daemon "$name"; done
@@ -118,17 +94,7 @@ work_dir=$(mktemp -d /tmp/nfsuite-bench-readdir.XXXXXX)
 tmpfs_dir=$(mktemp -d /tmp/nfsuite-bench-readdir-export.XXXXXX)
 
 # --- (a) Build. -----------------------------------------------------------------------------------
-if [[ ! -f $BUILD_DIR/build.ninja ]] &&
-  ! timeout 1800 cmake -S "$REPO_DIR" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    >"$work_dir/build.log" 2>&1; then
-  tail -n 40 "$work_dir/build.log" >&2
-  die "configuring $BUILD_DIR failed"
-fi
-if ! timeout 3600 ninja -j2 -C "$BUILD_DIR" portmapd mountd nfsd readdir_bench \
-  >"$work_dir/build.log" 2>&1; then
-  tail -n 40 "$work_dir/build.log" >&2
-  die "building in $BUILD_DIR failed"
-fi
+build_targets "$BUILD_DIR" Release "$work_dir/build.log" portmapd mountd nfsd readdir_bench
 readonly PORTMAPD=$BUILD_DIR/daemon/portmapd
 readonly MOUNTD=$BUILD_DIR/daemon/mountd
 readonly NFSD=$BUILD_DIR/daemon/nfsd
@@ -191,9 +157,6 @@ wait_for_program() {
   done
   die "program $program not registered within $((READY_TRIES / 10)) s"
 }
-
-# The value of KEY in a "RESULT key=value ..." line.
-result_field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 
 # --- (c) One listing per size. --------------------------------------------------------------------
 declare -A results=()  # size -> RESULT line

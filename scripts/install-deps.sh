@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package the build, the tests and the benchmarks need, and nothing else.
+# Usage: scripts/install-deps.sh [--bench]
+#   --bench  also installs BENCH_PACKAGES (nfs-ganesha, the reference server of
+#            scripts/bench-ganesha.sh); the build, test and run paths do not need them.
 # Package installs must not start daemons: Debian's rpcbind would take port 111 from our portmapd.
 # A policy-rc.d answering 101 ("action forbidden") makes invoke-rc.d/deb-systemd-invoke skip the
 # start; we put one in place only for the duration of the install and restore what was there.
@@ -27,8 +30,24 @@ INTEROP_PACKAGES=(
   xz-utils zstd gzip
 )
 
+# scripts/bench-ganesha.sh only: nfs-ganesha 4.3 with its VFS backend, the server we compare
+# against. Its packages start no daemon on install (and the policy below would stop them anyway).
+BENCH_PACKAGES=(
+  nfs-ganesha nfs-ganesha-vfs
+)
+
+wanted=("${BUILD_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}" "${INTEROP_PACKAGES[@]}")
+case ${1:-} in
+  "") ;;
+  --bench) wanted+=("${BENCH_PACKAGES[@]}") ;;
+  *)
+    echo "usage: install-deps.sh [--bench]" >&2
+    exit 2
+    ;;
+esac
+
 missing=()
-for p in "${BUILD_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}" "${INTEROP_PACKAGES[@]}"; do
+for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} == 0)); then
