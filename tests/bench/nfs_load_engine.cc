@@ -10,11 +10,13 @@
 #include "absl/strings/str_cat.h"
 
 // libnfs's headers use these types without including what declares them, and libnfs.h defines
-// the EXTERN the raw headers use: the order of these blocks matters.
-#include <nfsc/libnfs-raw.h>
-#include <nfsc/libnfs.h>
+// the EXTERN the raw headers use: the order matters.
+// clang-format off
 #include <sys/time.h>
 #include <sys/types.h>
+#include <nfsc/libnfs.h>
+#include <nfsc/libnfs-raw.h>
+// clang-format on
 
 namespace nfsuite::bench {
 namespace {

@@ -45,12 +45,14 @@
 #include "tests/bench/nfs_load_workloads.h"
 
 // libnfs's headers use these types without including what declares them, and libnfs.h defines
-// the EXTERN the raw headers use: the order of these blocks matters.
-#include <nfsc/libnfs-raw-nfs.h>
-#include <nfsc/libnfs-raw.h>
-#include <nfsc/libnfs.h>
+// the EXTERN the raw headers use: the order matters.
+// clang-format off
 #include <sys/time.h>
 #include <sys/types.h>
+#include <nfsc/libnfs.h>
+#include <nfsc/libnfs-raw.h>
+#include <nfsc/libnfs-raw-nfs.h>
+// clang-format on
 
 namespace nfsuite::bench {
 namespace {
