@@ -30,13 +30,20 @@ INTEROP_PACKAGES=(
   xz-utils zstd gzip
 )
 
+# scripts/fuzz.sh (a stage of scripts/test.sh): clang with libFuzzer and the sanitizer runtimes,
+# and llvm-symbolizer (llvm-14) so that a finding's stack names functions and lines.
+FUZZ_PACKAGES=(
+  clang-14 libclang-rt-14-dev llvm-14
+)
+
 # scripts/bench-ganesha.sh only: nfs-ganesha 4.3 with its VFS backend, the server we compare
 # against. Its packages start no daemon on install (and the policy below would stop them anyway).
 BENCH_PACKAGES=(
   nfs-ganesha nfs-ganesha-vfs
 )
 
-wanted=("${BUILD_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}" "${INTEROP_PACKAGES[@]}")
+wanted=("${BUILD_PACKAGES[@]}" "${CLIENT_PACKAGES[@]}" "${INTEROP_PACKAGES[@]}"
+  "${FUZZ_PACKAGES[@]}")
 case ${1:-} in
   "") ;;
   --bench) wanted+=("${BENCH_PACKAGES[@]}") ;;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, checks formatting, builds, and runs every test twice: in a normal
-# build and in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# build and in an AddressSanitizer + UndefinedBehaviorSanitizer build; then runs each fuzz
+# target for a bounded time (NFSUITE_FUZZ_SECONDS per target).
 #
 #   sudo scripts/test.sh
 #
@@ -28,4 +29,6 @@ run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:quarantine_size_mb=16}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 run_suite build-sanitize -DCMAKE_BUILD_TYPE=Debug -DNFSUITE_SANITIZE=ON
-echo "== all tests passed (normal and sanitizer builds)"
+# Every decoder under libFuzzer for a bounded time (scripts/fuzz.sh; longer runs: README).
+scripts/fuzz.sh "${NFSUITE_FUZZ_SECONDS:-30}"
+echo "== all tests passed (normal and sanitizer builds, fuzz targets)"

@@ -1,0 +1,7 @@
+// libFuzzer target: the NFS version 2 argument and result codecs. The first byte picks the codec
+// (nfs2_codec_cases.cc), the rest is its input; see codec_case.h for what is checked.
+#include "tests/fuzz/codec_case.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  return nfsuite::fuzz::FuzzCodecCases<nfsuite::fuzz::Nfs2CodecCases>(data, size);
+}
