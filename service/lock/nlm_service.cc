@@ -14,7 +14,8 @@ namespace {
 // so no reply cache is needed.
 constexpr rpc::ProcedurePolicies kLocking{rpc::ReplyCachePolicy::kNone, rpc::Execution::kWorker};
 constexpr rpc::ProcedurePolicies kQuick{rpc::ReplyCachePolicy::kNone, rpc::Execution::kInline};
-constexpr absl::Duration kCallbackTimeout = absl::Seconds(5);
+// Below the grant resend interval (2 s), so one grant has one call in flight.
+constexpr absl::Duration kCallbackTimeout = absl::Milliseconds(1500);
 
 // A blocked request's way back to its client.
 struct NlmGrantNotice final : GrantNotice {
