@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -757,6 +760,124 @@ TEST_F(NfsdProtocolTest, ReaddirplusContinuesWhileListedEntriesAreRemoved) {
   }
   EXPECT_EQ(listed.size(), created.size()) << "some names were never listed";
   EXPECT_TRUE(std::filesystem::is_empty(ServerPath("list")));
+}
+
+TEST_F(NfsdProtocolTest, NfsdKilledDuringAWriteWorkloadLosesNoAcknowledgedByte) {
+  const nfs::NfsFh3 file = NewFile(root_, "file");
+  ASSERT_FALSE(file.data.empty());
+  constexpr size_t kChunk = 16 * 1024;
+  constexpr int kChunks = 2000;
+  const auto pattern = [](int chunk) {
+    return std::vector<uint8_t>(kChunk, static_cast<uint8_t>(chunk % 251 + 1));
+  };
+  // The writer owns the connection: every chunk UNSTABLE but every fourth FILE_SYNC, a COMMIT of
+  // the whole file every eighth. A chunk is durable once a FILE_SYNC reply or a later COMMIT with
+  // the same verifier acknowledged it; after the kill, those bytes must be on disk.
+  std::unique_ptr<rpc::RpcClient> writer = std::move(nfs_client_);
+  std::vector<bool> durable(kChunks, false);
+  std::atomic<int> acknowledged{0};
+  nfs::WriteVerf3 verifier{};
+  std::thread thread([&] {
+    std::vector<int> unstable;
+    for (int i = 0; i < kChunks; ++i) {
+      const std::vector<uint8_t> data = pattern(i);
+      nfs::WriteArgs args{file, static_cast<uint64_t>(i) * kChunk, kChunk,
+                          i % 4 == 3 ? nfs::StableHow::kFileSync : nfs::StableHow::kUnstable, data};
+      absl::StatusOr<nfs::WriteRes> written = rpc::CallAndDecode<nfs::WriteRes>(
+          *writer, nfs::kNfsProgram, nfs::kNfsVersion3, proc::kWrite,
+          [&](xdr::XdrEncoder& e) { nfs::EncodeWriteArgs(e, args); }, &nfs::DecodeWriteRes,
+          absl::Seconds(5));
+      if (!written.ok() || !written->ok() || written->resok().count != kChunk) return;
+      verifier = written->resok().verf;
+      if (written->resok().committed == nfs::StableHow::kFileSync) {
+        durable[i] = true;
+      } else {
+        unstable.push_back(i);
+      }
+      acknowledged.store(i + 1);
+      if (i % 8 != 7) continue;
+      absl::StatusOr<nfs::CommitRes> committed = rpc::CallAndDecode<nfs::CommitRes>(
+          *writer, nfs::kNfsProgram, nfs::kNfsVersion3, proc::kCommit,
+          [&](xdr::XdrEncoder& e) {
+            nfs::EncodeCommitArgs(e, nfs::CommitArgs{file, 0, 0});
+          },
+          &nfs::DecodeCommitRes, absl::Seconds(5));
+      if (!committed.ok() || !committed->ok()) return;
+      if (committed->resok().verf != verifier) continue;  // a restart lost them: resend
+      for (int chunk : unstable) durable[chunk] = true;
+      unstable.clear();
+    }
+  });
+  // Kill in the middle of the workload, not before or after it.
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (acknowledged.load() < 200 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  nfsd_->Kill();
+  thread.join();
+  const int written = acknowledged.load();
+  ASSERT_GE(written, 200) << "the writer stalled before the kill";
+  ASSERT_LT(written, kChunks) << "the workload ended before the kill";
+
+  const std::string contents = ReadServerFile(ServerPath("file"));
+  int checked = 0;
+  for (int i = 0; i < kChunks; ++i) {
+    if (!durable[i]) continue;
+    ++checked;
+    ASSERT_GE(contents.size(), (static_cast<size_t>(i) + 1) * kChunk) << "chunk " << i << " lost";
+    const std::vector<uint8_t> expected = pattern(i);
+    ASSERT_EQ(contents.compare(static_cast<size_t>(i) * kChunk, kChunk,
+                               reinterpret_cast<const char*>(expected.data()), kChunk),
+              0)
+        << "chunk " << i << " acknowledged durable, not on disk";
+  }
+  EXPECT_GT(checked, 50);
+  std::printf("%d chunks acknowledged before the kill, %d of them durable and checked\n", written,
+              checked);
+
+  // The restarted server's verifier tells the client to resend what was only UNSTABLE.
+  StartNfsd();
+  ASSERT_NO_FATAL_FAILURE(ConnectNfsd());
+  const nfs::WriteRes after = Write(file, 0, pattern(0), nfs::StableHow::kUnstable);
+  ASSERT_EQ(after.status, Nfsstat3::kOk);
+  EXPECT_NE(after.resok().verf, verifier);
+}
+
+TEST_F(NfsdProtocolTest, AnObjectReplacedOnTheServerIsStaleNeverTheNewOne) {
+  const nfs::NfsFh3 file = NewFile(root_, "file");
+  ASSERT_EQ(Write(file, 0, Bytes("old"), nfs::StableHow::kFileSync).status, Nfsstat3::kOk);
+  ASSERT_EQ(mkdir(ServerPath("dir").c_str(), 0777), 0);
+  const nfs::NfsFh3 dir = HandleOf(root_, "dir");
+
+  // Renamed by a local process: the handle still names the same file.
+  ASSERT_EQ(rename(ServerPath("file").c_str(), ServerPath("renamed").c_str()), 0);
+  const nfs::GetattrRes moved = Getattr(file);
+  ASSERT_EQ(moved.status, Nfsstat3::kOk);
+  EXPECT_EQ(moved.resok().obj_attributes.fileid, ServerInode(ServerPath("renamed")));
+  ASSERT_EQ(Read(file, 0, 10).status, Nfsstat3::kOk);
+  EXPECT_EQ(Text(Read(file, 0, 10).resok().data), "old");
+
+  // Removed and replaced by a new file of the same name (which may get the same inode number):
+  // the old handle is stale, never the new file.
+  ASSERT_EQ(unlink(ServerPath("renamed").c_str()), 0);
+  WriteServerFile(ServerPath("file"), "new");
+  EXPECT_EQ(Getattr(file).status, Nfsstat3::kStale);
+  EXPECT_EQ(Read(file, 0, 10).status, Nfsstat3::kStale);
+  EXPECT_EQ(Write(file, 0, Bytes("X"), nfs::StableHow::kFileSync).status, Nfsstat3::kStale);
+  EXPECT_EQ(ReadServerFile(ServerPath("file")), "new");
+  const nfs::NfsFh3 replacement = HandleOf(root_, "file");
+  ASSERT_EQ(Read(replacement, 0, 10).status, Nfsstat3::kOk);
+  EXPECT_EQ(Text(Read(replacement, 0, 10).resok().data), "new");
+
+  // Replaced by a rename over it: the file it was is gone.
+  WriteServerFile(ServerPath("other"), "other");
+  ASSERT_EQ(rename(ServerPath("other").c_str(), ServerPath("file").c_str()), 0);
+  EXPECT_EQ(Getattr(replacement).status, Nfsstat3::kStale);
+
+  // A directory removed and made again.
+  ASSERT_EQ(rmdir(ServerPath("dir").c_str()), 0);
+  ASSERT_EQ(mkdir(ServerPath("dir").c_str(), 0777), 0);
+  EXPECT_EQ(Getattr(dir).status, Nfsstat3::kStale);
+  EXPECT_EQ(Lookup(dir, "anything").status, Nfsstat3::kStale);
+  EXPECT_EQ(Getattr(HandleOf(root_, "dir")).status, Nfsstat3::kOk);
 }
 
 // For one test, mountd and nfsd also export a 2 MiB tmpfs.
