@@ -10,9 +10,11 @@ set -euo pipefail
 kernel_version=$1
 output=$2
 module_dir=/lib/modules/$kernel_version
-# The NFS client for v2 and v3 (lockd, grace for NLM; nfs_acl for v3's ACL side protocol) and the
-# virtio network card QEMU gives the guest.
-wanted=(sunrpc grace lockd nfs_acl netfs fscache nfs nfsv3 nfsv2 virtio_pci virtio_net)
+# The NFS client for v2 and v3 (lockd, grace for NLM; nfs_acl for v3's ACL side protocol), the
+# virtio network card QEMU gives the guest, and 9p over virtio, through which the locking
+# variant's guest reaches the host's rpcbind, rpc.statd and flock (guest/locking.sh).
+wanted=(sunrpc grace lockd nfs_acl netfs fscache nfs nfsv3 nfsv2 virtio_pci virtio_net
+  9pnet 9pnet_virtio 9p)
 
 # Debian's busybox-static installs /bin/busybox; a dynamic busybox would need its libraries.
 busybox=/bin/busybox

@@ -2,24 +2,36 @@
 # Sourced by interop_test.sh: the real nfsuite daemons on 127.0.0.1 for the guest, as operators
 # run them (portmapd on 111, mountd and nfsd registered with it on ephemeral ports, an exports
 # file). QEMU's user-mode network turns the guest's connections to 10.0.2.2 into connections to
-# 127.0.0.1 from unprivileged ports: hence `insecure` on every export.
+# 127.0.0.1 from unprivileged ports: hence `insecure` on every export by default.
+#
+# The locking variant sets the SERVER_* settings below before server_start: the daemons then run in
+# its network namespace (whose port 111 is its own), listen on all of that namespace's addresses,
+# admit only the guest's network, and nfsd gets the locking flags.
 
 declare -A SERVER_PIDS=()
 SERVER_DAEMONS=(portmapd mountd nfsd)
 SERVER_NFSD_ARGS=()
+SERVER_NETNS=                          # empty: the host's network
+SERVER_ADDRESSES=(127.0.0.1)           # mountd and nfsd register with portmapd on 127.0.0.1
+SERVER_CLIENTS='*'                     # the exports' client specification
+SERVER_EXPORT_OPTIONS=insecure,no_root_squash
+SERVER_NFSD_EXTRA=()                   # more nfsd flags (--grace-period, --nsm-name)
+SERVER_LOG_LEVEL=                      # empty: INTEROP_LOG_LEVEL, or info
 
 # server_start WORK_DIR RW_EXPORT RO_EXPORT: needs PORTMAPD MOUNTD NFSD NFSCTL (binary paths).
 server_start() {
   local work=$1 rw=$2 ro=$3
-  local level=${INTEROP_LOG_LEVEL:-info}
+  local level=${SERVER_LOG_LEVEL:-${INTEROP_LOG_LEVEL:-info}}
   mkdir -p "$work/state" "$work/run"
-  printf '%s *(rw,insecure,no_root_squash)\n%s *(ro,insecure,no_root_squash)\n' "$rw" "$ro" \
-    >"$work/exports"
+  printf '%s %s(rw,%s)\n%s %s(ro,%s)\n' "$rw" "$SERVER_CLIENTS" "$SERVER_EXPORT_OPTIONS" \
+    "$ro" "$SERVER_CLIENTS" "$SERVER_EXPORT_OPTIONS" >"$work/exports"
   local common=(--state-dir "$work/state" --run-dir "$work/run" --log-level "$level")
-  server_spawn portmapd "$work" "$PORTMAPD" --port 111 --listen 127.0.0.1 "${common[@]}"
-  server_spawn mountd "$work" "$MOUNTD" --port 0 --listen 127.0.0.1 \
+  local listen=() address
+  for address in "${SERVER_ADDRESSES[@]}"; do listen+=(--listen "$address"); done
+  server_spawn portmapd "$work" "$PORTMAPD" --port 111 "${listen[@]}" "${common[@]}"
+  server_spawn mountd "$work" "$MOUNTD" --port 0 "${listen[@]}" \
     --exports-file "$work/exports" "${common[@]}"
-  SERVER_NFSD_ARGS=(--listen 127.0.0.1 "${common[@]}")
+  SERVER_NFSD_ARGS=("${listen[@]}" "${common[@]}" "${SERVER_NFSD_EXTRA[@]}")
   server_spawn nfsd "$work" "$NFSD" --port "${INTEROP_NFSD_PORT:-0}" "${SERVER_NFSD_ARGS[@]}"
   # Ready means every daemon serves and mountd and nfsd are registered (nfsctl waits for both).
   if ! "$NFSCTL" --run-dir "$work/run" status --wait 30 >"$work/status.txt" 2>&1; then
@@ -31,7 +43,10 @@ server_start() {
 server_spawn() { # NAME WORK_DIR BINARY ARGS... (the log is appended to: restarts keep it whole)
   local name=$1 work=$2
   shift 2
-  "$@" >>"$work/$name.log" 2>&1 &
+  local prefix=()
+  # `ip netns exec` execs the command (it forks only in batch mode): $! is the daemon itself.
+  [[ -z $SERVER_NETNS ]] || prefix=(ip netns exec "$SERVER_NETNS")
+  "${prefix[@]}" "$@" >>"$work/$name.log" 2>&1 &
   SERVER_PIDS[$name]=$!
 }
 
@@ -40,7 +55,7 @@ server_spawn() { # NAME WORK_DIR BINARY ARGS... (the log is appended to: restart
 # are keyed by the state directory, not the process).
 server_restart_nfsd() {
   local work=$1 port pid=${SERVER_PIDS[nfsd]}
-  port=$(sed -n 's/.*listening on tcp 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/nfsd.log" | tail -n 1)
+  port=$(sed -n 's/.*listening on tcp [0-9.]*:\([0-9]*\).*/\1/p' "$work/nfsd.log" | tail -n 1)
   [[ -n $port ]] || {
     echo "server_restart_nfsd: nfsd's port is not in its log"
     return 1

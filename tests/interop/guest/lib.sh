@@ -42,7 +42,9 @@ run_step() {
       set -e
       "$@"
     ) </dev/null
-    echo "$?" >/tmp/step.rc
+    # Not over the watchdog's "timeout" (its kill of show_output does not stop this).
+    rc=$?
+    [ -e /tmp/step.rc ] || echo "$rc" >/tmp/step.rc
   } 2>&1 | show_output &
   pipeline=$!
   (

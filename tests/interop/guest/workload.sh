@@ -1,19 +1,23 @@
 # The workload the guest runs against nfsuite through the Linux NFS client (busybox ash).
 # /etc/interop.conf (written by the host for each run) sets:
 #   SERVER RW_EXPORT RO_EXPORT  where to mount
-#   VARIANTS                    "tcp v2 udp": NFSv3/TCP, NFSv2/TCP, NFSv3/UDP (see mount_options)
+#   VARIANTS                    "tcp v2 udp": NFSv3/TCP, NFSv2/TCP, NFSv3/UDP (see mount_options),
+#                               or "lock": the locking variant's guest (guest/locking.sh)
 #   SKIPPED                     "variant:reason;..." for variants the host knows cannot run
 #   BIG_MIB V2_BIG_MIB          size of the big file for NFSv3 and for NFSv2 (8 KiB transfers)
 #   LISTED_ENTRIES              entries the host made in RW_EXPORT/listing, listed by each variant
 #   CREATED_ENTRIES             entries each variant creates in a directory of its own
 #   TREE_DIRS                   directories of 20 files (and a symlink, a hard link) in tree_copy
+#   MOUNTUDP                    1: also mount with MOUNT over UDP (the file-system variants' guest)
+#   LOCK_RECLAIM                1: the locking variant restarts nfsd while the guest holds a lock
 # Each variant gets its own mount of RW_EXPORT and works in the subdirectory named after it, so
 # the host can check the files each one left (HOSTCHECK paths are relative to RW_EXPORT).
 . /etc/interop.conf
 . /lib.sh
+. /locking.sh
 
 # nolock: NLM needs a portmapper and statd in the guest, and callbacks cannot reach it through
-# QEMU's user-mode network.
+# QEMU's user-mode network (the locking variant, guest/locking.sh, has both).
 mount_options() { # VARIANT
   case $1 in
     tcp) echo vers=3,proto=tcp,nolock ;;
@@ -348,6 +352,10 @@ echo "$SKIPPED" | tr ';' '\n' | while IFS=: read -r variant reason; do
   [ -z "$variant" ] || run_step "$variant/workload" step_skipped "$reason"
 done
 for variant in $VARIANTS; do
+  if [ "$variant" = lock ]; then
+    lock_workload
+    continue
+  fi
   MOUNTED=/mnt/$variant
   d=$MOUNTED/$variant
   big_mib=$BIG_MIB
@@ -374,7 +382,9 @@ for variant in $VARIANTS; do
   run_step "$variant/unmount" step_unmount "$MOUNTED"
 done
 # MOUNT over UDP (mountd's UDP side) with NFS over TCP: mounted, a file read, unmounted.
-run_step mountudp/mount step_mount /mnt/mountudp mountudp
-run_step mountudp/read step_read_hello /mnt/mountudp
-run_step mountudp/unmount step_unmount /mnt/mountudp
+if [ "${MOUNTUDP:-1}" = 1 ]; then
+  run_step mountudp/mount step_mount /mnt/mountudp mountudp
+  run_step mountudp/read step_read_hello /mnt/mountudp
+  run_step mountudp/unmount step_unmount /mnt/mountudp
+fi
 echo "INTEROP DONE ok=$OK_COUNT fail=$FAIL_COUNT skip=$SKIP_COUNT"
