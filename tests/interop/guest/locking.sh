@@ -51,6 +51,7 @@ wait_until() {
 
 # The host's root with the writable places rpcbind and rpc.statd need (tmpfs over the read-only
 # share: /run, /tmp, /var/lib/nfs with statd's sm and sm.bak, and the guest's /proc and /dev).
+# Nothing is written to the host: the share is read-only.
 # The kernel's rpcbind client tries /var/run/rpcbind.sock in the guest's root first: point it at
 # the chroot's /run.
 step_lock_services() {
@@ -63,6 +64,11 @@ step_lock_services() {
   mkdir -p "$HOST_ROOT/var/lib/nfs/sm" "$HOST_ROOT/var/lib/nfs/sm.bak"
   mount -t proc proc "$HOST_ROOT/proc"
   mount -o bind /dev "$HOST_ROOT/dev"
+  # statd looks the names it monitors up: the host's name server is not reachable from here and
+  # each lookup would wait for its time-outs (10 s for the first lock); on the guest's loopback
+  # the lookup is refused at once.
+  echo "nameserver 127.0.0.1" >/tmp/resolv.conf
+  mount -o bind /tmp/resolv.conf "$HOST_ROOT/etc/resolv.conf"
   mkdir -p /var
   ln -sfn "$HOST_ROOT/run" /var/run
   ln -sfn "$HOST_ROOT/run" /run
