@@ -11,6 +11,7 @@
 #   build-fuzz/tests/fuzz/TARGET fuzz-findings/TARGET/crash-...
 # Inputs the fuzzer found interesting accumulate in build-fuzz/fuzz-corpus/TARGET/, so later
 # runs start where earlier ones stopped; the committed seeds are tests/fuzz/corpus/TARGET/.
+# NFSUITE_FUZZ_FLAGS adds libFuzzer flags (after ours, so they win), e.g. "-jobs=2 -workers=2".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +45,7 @@ fi
 build_targets=()
 for target in "${targets[@]}"; do build_targets+=(--target "$target"); done
 cmake --build "$build_dir" --parallel "$(nproc)" "${build_targets[@]}"
+echo "fuzz build: ${SECONDS}s"
 
 # Stacks with function names and lines need llvm-symbolizer (Debian's llvm-14).
 if ! command -v llvm-symbolizer >/dev/null && [[ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]]; then
@@ -64,7 +66,7 @@ for target in "${targets[@]}"; do
   # The first corpus directory receives new inputs; the committed seeds are only read.
   if "$binary" -max_total_time="$seconds" -timeout=10 -malloc_limit_mb="$malloc_limit_mb" \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings_dir/$target/" \
-    "$corpus" "$seeds" >"$log" 2>&1; then
+    ${NFSUITE_FUZZ_FLAGS:-} "$corpus" "$seeds" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
@@ -83,4 +85,4 @@ if ((${#failed[@]} > 0)); then
   echo "== fuzz: findings in ${failed[*]} (inputs in $findings_dir/, logs in $build_dir/fuzz-logs/)" >&2
   exit 1
 fi
-echo "== fuzz: ${#targets[@]} targets, no findings"
+echo "== fuzz: ${#targets[@]} target(s), no findings (${SECONDS}s with the build)"
