@@ -47,6 +47,7 @@
 #include "service/portmap/registration_table.h"
 #include "service/storage/posix_backend.h"
 #include "tests/fuzz/codec_case.h"
+#include "tests/fuzz/issued_handles.h"
 
 namespace {
 
@@ -74,6 +75,9 @@ std::string MakeTemporaryDirectory() {
   return *temporary_directory;
 }
 
+rpc::CallOrigin OriginFor(absl::Span<const uint8_t> record);
+void CheckReply(absl::Span<const uint8_t> reply, absl::Span<const uint8_t> record);
+
 // Everything the daemons would hold, built once per process.
 class Services {
  public:
@@ -99,10 +103,16 @@ class Services {
     for (rpc::ProgramVersion& version : portmap_.Programs()) dispatcher_.Register(version);
   }
 
-  std::optional<nfsuite::xdr::XdrEncoder> Dispatch(absl::Span<const uint8_t> record,
-                                                   const rpc::CallOrigin& origin) {
+  // Dispatches `input` with its handle markers replaced (issued_handles.h) and checks the reply.
+  void Call(absl::Span<const uint8_t> input) {
     if (++calls_ % kCallsBetweenCleanups == 0) EmptyExport();
-    return dispatcher_.Dispatch(record, origin);
+    const std::vector<uint8_t> record = issued_.Substitute(input);
+    const std::optional<nfsuite::xdr::XdrEncoder> reply =
+        dispatcher_.Dispatch(record, OriginFor(record));
+    if (!reply.has_value()) return;
+    const std::vector<uint8_t> bytes = reply->Flatten();
+    CheckReply(bytes, record);
+    issued_.Learn(bytes);
   }
 
  private:
@@ -179,6 +189,7 @@ class Services {
   nfsuite::nfs::Nfs2Service nfs2_;
   nfsuite::portmap::RegistrationTable registrations_;
   nfsuite::portmap::PortmapService portmap_;
+  nfsuite::fuzz::IssuedHandles issued_{handles_};
   uint64_t calls_ = 0;
 };
 
@@ -204,9 +215,8 @@ rpc::CallOrigin OriginFor(absl::Span<const uint8_t> record) {
   return origin;
 }
 
-void CheckReply(const nfsuite::xdr::XdrEncoder& reply, absl::Span<const uint8_t> record) {
-  const std::vector<uint8_t> bytes = reply.Flatten();
-  nfsuite::xdr::XdrDecoder decoder(bytes);
+void CheckReply(absl::Span<const uint8_t> reply, absl::Span<const uint8_t> record) {
+  nfsuite::xdr::XdrDecoder decoder(reply);
   const absl::StatusOr<rpc::ReplyHeader> header = rpc::DecodeReplyHeader(decoder);
   if (!header.ok()) Violation("a reply does not decode: " + header.status().ToString());
   nfsuite::xdr::XdrDecoder call(record);
@@ -217,9 +227,6 @@ void CheckReply(const nfsuite::xdr::XdrEncoder& reply, absl::Span<const uint8_t>
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Services* const services = new Services();
-  const absl::Span<const uint8_t> record(data, size);
-  const std::optional<nfsuite::xdr::XdrEncoder> reply =
-      services->Dispatch(record, OriginFor(record));
-  if (reply.has_value()) CheckReply(*reply, record);
+  services->Call(absl::MakeConstSpan(data, size));
   return 0;
 }

@@ -1,6 +1,7 @@
 // Writes the seed corpora of the fuzz targets: small valid inputs made with the project's own
 // encoders, one file per case, in CORPUS_DIR/<target>/. Run it after changing a codec table:
 //   build-fuzz/tests/fuzz/make_seed_corpus tests/fuzz/corpus
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -188,6 +189,26 @@ void WriteDispatcherSeeds() {
                            codec_case.name),
               Call(next_xid(call.program == 100003 && call.procedure == 6), call,
                    codec_case.sample(), true));
+      }
+    }
+  }
+  // The same NFS calls on a handle the server issued earlier (issued_handles.h): the handle at
+  // the start of the arguments becomes a marker.
+  for (const std::vector<fuzz::CodecCase>* cases : {&tables[2], &tables[3]}) {
+    for (const fuzz::CodecCase& codec_case : *cases) {
+      for (const fuzz::CallTarget& call : codec_case.calls) {
+        Bytes arguments = codec_case.sample();
+        const Bytes marker = {'F', 'H', '#', static_cast<uint8_t>(call.procedure)};
+        if (call.version == 3) {
+          arguments.erase(arguments.begin(), arguments.begin() + 4);  // the empty handle
+          arguments = Concat(Concat({0, 0, 0, 4}, marker), arguments);
+        } else {
+          std::copy(marker.begin(), marker.end(), arguments.begin());
+        }
+        Write("fuzz_dispatcher",
+              absl::StrCat(call.program, "_v", call.version, "_p", call.procedure, "_",
+                           codec_case.name, "_issued_handle"),
+              Call(next_xid(false), call, arguments, true));
       }
     }
   }
