@@ -144,21 +144,27 @@ try_lock() {
   esac
 }
 
+# await_file PATH: waits (90 s at most) for a file the host makes on the export; returns 1 if it
+# does not come.
+await_file() {
+  i=0
+  while [ ! -e "$1" ]; do
+    [ "$i" -lt 300 ] || return 1
+    sleep 0.3
+    drop_caches # or a cached negative lookup could hide the file for acdirmin
+    i=$((i + 1))
+  done
+}
+
 # check_on_server DIR REL ANSWER MIN_LOCKS MIN_BLOCKED any|over: asks the host to check nfsd's
 # side (lock_checks.sh) and waits for its answer in DIR/ANSWER; returns 1 (saying why) when it is
 # not "ok".
 check_on_server() {
   echo "HOSTACTION check-locks $2/$3 $2/file $4 $5 $6"
-  i=0
-  while [ ! -e "$1/$3" ]; do
-    if [ "$i" -ge 300 ]; then
-      echo "FAIL: no answer from the host in $1/$3"
-      return 1
-    fi
-    sleep 0.3
-    drop_caches # or a cached negative lookup could hide the answer for acdirmin
-    i=$((i + 1))
-  done
+  if ! await_file "$1/$3"; then
+    echo "FAIL: no answer from the host in $1/$3"
+    return 1
+  fi
   answer=$(cat "$1/$3")
   if [ "$answer" != ok ]; then
     echo "FAIL: the server's side: $answer"
@@ -227,13 +233,7 @@ step_lock_reclaim() { # DIR OTHER_DIR REL
   reset_owners
   hold_lock "$1/file" A
   echo "HOSTACTION restart-nfsd $3/restarted"
-  i=0
-  while [ ! -e "$1/restarted" ]; do
-    [ "$i" -lt 300 ] || fail "no $3/restarted: the host did not restart nfsd"
-    sleep 0.3
-    drop_caches
-    i=$((i + 1))
-  done
+  await_file "$1/restarted" || fail "no $3/restarted: the host did not restart nfsd"
   check_on_server "$1" "$3" answer-reclaim 1 0 over || {
     echo "the guest's rpc.statd log, last lines:"
     tail -n 30 /tmp/statd.log
