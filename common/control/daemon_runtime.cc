@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -72,7 +73,12 @@ std::vector<rpc::ServiceRegistration> RegistrationsOf(const rpc::RpcServer& serv
                                                       const rpc::Dispatcher& dispatcher) {
   std::vector<rpc::ServiceRegistration> registrations;
   for (const rpc::Dispatcher::Registered& program : dispatcher.Programs()) {
+    // A portmapper keeps one address per program, version and netid (SET of a second one is
+    // refused), so of several listeners of one netid (--listen 127.0.0.1,10.0.0.1) the first is
+    // registered: clients use its port, which --port makes every listener's.
+    std::set<std::string> netids;
     for (const rpc::RpcServer::BoundListener& listener : server.listeners()) {
+      if (!netids.insert(listener.address.NetId(listener.transport)).second) continue;
       registrations.push_back(
           {program.program, program.version, listener.transport, listener.address});
     }

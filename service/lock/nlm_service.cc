@@ -47,6 +47,14 @@ NlmStatus Wire(const rpc::CallContext& context, NlmStatus status) {
   return ToWireStatus(status, context.version);
 }
 
+// One debug line per request: what a failing client's lock step needs to be read from the log.
+void LogRequest(const rpc::CallContext& context, const char* procedure, const NlmLock& lock,
+                bool exclusive, NlmStatus status) {
+  Logf(LogLevel::kDebug, "NLM v%u %s from %s (%s, svid %d): %s [%u, +%u) -> status %u",
+       context.version, procedure, lock.caller_name, context.origin.peer.ToString(), lock.svid,
+       exclusive ? "exclusive" : "shared", lock.offset, lock.length, static_cast<uint32_t>(status));
+}
+
 rpc::Procedure VoidProcedure(const char* name) {
   return rpc::MakeProcedure(
       name, &rpc::DecodeVoid, [](const rpc::CallContext&, const rpc::Void&) { return rpc::Void{}; },
@@ -111,6 +119,7 @@ NlmTestResult NlmService::Test(const rpc::CallContext& context, const NlmTestArg
       locks_.Test({resolved.file, OwnerOf(context, args.lock), *range, args.exclusive},
                   OpenerFor(resolved.request));
   result.holder = outcome.holder;
+  LogRequest(context, "TEST", args.lock, args.exclusive, outcome.status);
   return answer(outcome.status);
 }
 
@@ -143,7 +152,13 @@ NlmStatus NlmService::DoLock(const rpc::CallContext& context, const NlmLockArgs&
 }
 
 NlmResult NlmService::Lock(const rpc::CallContext& context, const NlmLockArgs& args) {
-  return NlmResult{args.cookie, Wire(context, DoLock(context, args, /*monitored=*/true))};
+  const NlmStatus status = DoLock(context, args, /*monitored=*/true);
+  LogRequest(context,
+             args.reclaim ? "LOCK (reclaim)"
+             : args.block ? "LOCK (blocking)"
+                          : "LOCK",
+             args.lock, args.exclusive, status);
+  return NlmResult{args.cookie, Wire(context, status)};
 }
 
 NlmResult NlmService::NonMonitoredLock(const rpc::CallContext& context, const NlmLockArgs& args) {
@@ -165,9 +180,10 @@ NlmResult NlmService::Cancel(const rpc::CallContext& context, const NlmCancelArg
     result.status = Wire(context, *error);
     return result;
   }
-  result.status =
-      Wire(context, locks_.Cancel({std::get<Target>(target).file, OwnerOf(context, args.lock),
-                                   *range, args.exclusive}));
+  const NlmStatus status = locks_.Cancel(
+      {std::get<Target>(target).file, OwnerOf(context, args.lock), *range, args.exclusive});
+  LogRequest(context, "CANCEL", args.lock, args.exclusive, status);
+  result.status = Wire(context, status);
   return result;
 }
 
@@ -183,8 +199,10 @@ NlmResult NlmService::Unlock(const rpc::CallContext& context, const NlmUnlockArg
     result.status = Wire(context, *error);
     return result;
   }
-  result.status = Wire(
-      context, locks_.Unlock(std::get<Target>(target).file, OwnerOf(context, args.lock), *range));
+  const NlmStatus status =
+      locks_.Unlock(std::get<Target>(target).file, OwnerOf(context, args.lock), *range);
+  LogRequest(context, "UNLOCK", args.lock, false, status);
+  result.status = Wire(context, status);
   return result;
 }
 
@@ -321,6 +339,8 @@ void NlmService::SendGrant(uint64_t grant, const std::shared_ptr<const GrantNoti
     xdr::XdrDecoder results = reply->Results();
     NlmResult answer;
     DecodeResult(results, answer);
+    Logf(LogLevel::kDebug, "NLM: GRANTED to %s (%s) answered status %u",
+         what.granted.lock.caller_name, what.client.address, static_cast<uint32_t>(answer.status));
     if (!results.Finish().ok() || answer.status == NlmStatus::kDeniedGracePeriod) {
       locks_.GrantAnswered(grant, GrantAnswer::kNoAnswer);  // the client asks to be told later
     } else {

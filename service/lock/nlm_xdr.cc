@@ -28,7 +28,8 @@ void EncodeRange(xdr::XdrEncoder& encoder, uint64_t offset, uint64_t length) {
     encoder.Uint64(offset);
     encoder.Uint64(length);
   } else {
-    const bool fits = offset <= kNarrowMax && length <= kNarrowMax - offset;
+    // The last byte (offset + length - 1) must be a 32-bit offset; length 0 always fits.
+    const bool fits = offset <= kNarrowMax && (length == 0 || length - 1 <= kNarrowMax - offset);
     encoder.Uint32(static_cast<uint32_t>(offset <= kNarrowMax ? offset : kNarrowMax));
     encoder.Uint32(fits ? static_cast<uint32_t>(length) : 0);
   }

@@ -66,6 +66,12 @@ TEST(NlmXdrTest, NarrowVersionsCarry32BitRangesAndClampWhatDoesNotFit) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(got.holder.offset, 0xffffffffu);
   EXPECT_EQ(got.holder.length, 0u);
+  // A range whose last byte is 2^32 - 1 is still expressible.
+  denied.holder = NlmHolder{true, 1, {}, 0xffff0000u, 0x10000u};
+  const NlmTestResult edge = Decoded(&DecodeTestResult<Width::kNarrow>,
+                                     Encoded(&EncodeTestResult<Width::kNarrow>, denied), &ok);
+  EXPECT_EQ(edge.holder.offset, 0xffff0000u);
+  EXPECT_EQ(edge.holder.length, 0x10000u);
 }
 
 TEST(NlmXdrTest, OversizedNamesAndHandlesAreRefused) {
