@@ -28,6 +28,7 @@ CLIENT_PACKAGES=(
 INTEROP_PACKAGES=(
   qemu-system-x86 linux-image-amd64 busybox-static cpio
   xz-utils zstd gzip
+  python3          # the locking variant's server-side checks (tests/interop/lock_probe.py)
 )
 
 # scripts/fuzz.sh (a stage of scripts/test.sh): clang with libFuzzer and the sanitizer runtimes,
