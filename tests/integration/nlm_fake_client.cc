@@ -118,22 +118,12 @@ void FakeLockClient::RegisterPrograms() {
     return std::nullopt;
   };
   auto record_result = [this](const rpc::CallContext& context, const lock::NlmResult& result) {
-    absl::MutexLock hold(&mu_);
-    ReceivedResult received;
-    received.version = context.version;
-    received.procedure = context.procedure;
-    received.result = result;
-    results_.push_back(std::move(received));
+    RecordResult(context, ReceivedResult{.result = result, .test_result = {}});
     return rpc::Void{};
   };
   auto record_test_result = [this](const rpc::CallContext& context,
                                    const lock::NlmTestResult& result) {
-    absl::MutexLock hold(&mu_);
-    ReceivedResult received;
-    received.version = context.version;
-    received.procedure = context.procedure;
-    received.test_result = result;
-    results_.push_back(std::move(received));
+    RecordResult(context, ReceivedResult{.result = {}, .test_result = result});
     return rpc::Void{};
   };
 
@@ -178,16 +168,24 @@ void FakeLockClient::RegisterPrograms() {
   dispatcher_.Register(std::move(nsm));
 }
 
+void FakeLockClient::RecordResult(const rpc::CallContext& context, ReceivedResult received) {
+  received.version = context.version;
+  received.procedure = context.procedure;
+  absl::MutexLock hold(&mu_);
+  results_.push_back(std::move(received));
+}
+
 void FakeLockClient::set_granted_answer(GrantedAnswer answer) {
   absl::MutexLock hold(&mu_);
   granted_answer_ = answer;
 }
 
-std::optional<ReceivedGranted> FakeLockClient::WaitForGranted(
-    absl::Duration timeout, const std::function<bool(const ReceivedGranted&)>& match) {
-  std::optional<ReceivedGranted> found;
+template <typename Call>
+std::optional<Call> FakeLockClient::WaitFor(const std::vector<Call>& calls, absl::Duration timeout,
+                                            const std::function<bool(const Call&)>& match) {
+  std::optional<Call> found;
   auto arrived = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    for (const ReceivedGranted& call : granted_) {
+    for (const Call& call : calls) {
       if (match == nullptr || match(call)) {
         found = call;
         return true;
@@ -200,33 +198,20 @@ std::optional<ReceivedGranted> FakeLockClient::WaitForGranted(
   return found;
 }
 
+std::optional<ReceivedGranted> FakeLockClient::WaitForGranted(
+    absl::Duration timeout, const std::function<bool(const ReceivedGranted&)>& match) {
+  return WaitFor(granted_, timeout, match);
+}
+
 std::optional<ReceivedResult> FakeLockClient::WaitForResult(uint32_t procedure,
                                                             absl::Duration timeout) {
-  std::optional<ReceivedResult> found;
-  auto arrived = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    for (const ReceivedResult& call : results_) {
-      if (call.procedure == procedure) {
-        found = call;
-        return true;
-      }
-    }
-    return false;
-  };
-  absl::MutexLock hold(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&arrived), timeout);
-  return found;
+  return WaitFor<ReceivedResult>(results_, timeout, [procedure](const ReceivedResult& call) {
+    return call.procedure == procedure;
+  });
 }
 
 std::optional<ReceivedNotify> FakeLockClient::WaitForNotify(absl::Duration timeout) {
-  std::optional<ReceivedNotify> found;
-  auto arrived = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (notifies_.empty()) return false;
-    found = notifies_.front();
-    return true;
-  };
-  absl::MutexLock hold(&mu_);
-  mu_.AwaitWithTimeout(absl::Condition(&arrived), timeout);
-  return found;
+  return WaitFor<ReceivedNotify>(notifies_, timeout, nullptr);
 }
 
 std::vector<ReceivedGranted> FakeLockClient::granted() const {

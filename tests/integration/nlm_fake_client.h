@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/rpc/call_context.h"
 #include "common/rpc/dispatcher.h"
 #include "common/rpc/portmap_client.h"
 #include "common/rpc/rpc_server.h"
@@ -75,6 +76,11 @@ class FakeLockClient {
   absl::Status StartInside();
   void RegisterPrograms();
   std::vector<rpc::ServiceRegistration> Registrations() const;
+  void RecordResult(const rpc::CallContext& context, ReceivedResult received);
+  // The first of `calls` (one of the recorded lists) that `match` accepts, waiting for it.
+  template <typename Call>
+  std::optional<Call> WaitFor(const std::vector<Call>& calls, absl::Duration timeout,
+                              const std::function<bool(const Call&)>& match);
 
   const ClientHost& host_;
   rpc::Dispatcher dispatcher_;

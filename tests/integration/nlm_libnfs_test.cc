@@ -42,26 +42,23 @@ struct LibnfsReply {
   bool holder_exclusive = false;
 };
 
+// Records that the call ended; true when `data` is the procedure's result.
+bool Replied(int status, void* data, LibnfsReply& reply) {
+  reply.done = true;
+  reply.ok = status == RPC_STATUS_SUCCESS;
+  if (!reply.ok) reply.error = data != nullptr ? static_cast<const char*>(data) : "cancelled";
+  return reply.ok;
+}
+
 void OnStatusReply(rpc_context*, int status, void* data, void* private_data) {
   auto* reply = static_cast<LibnfsReply*>(private_data);
-  reply->done = true;
-  reply->ok = status == RPC_STATUS_SUCCESS;
-  if (!reply->ok) {
-    reply->error = data != nullptr ? static_cast<const char*>(data) : "cancelled";
-    return;
-  }
   // LOCKres and UNLOCKres have the same shape: cookie, status.
-  reply->status = static_cast<NLM4_LOCKres*>(data)->status;
+  if (Replied(status, data, *reply)) reply->status = static_cast<NLM4_LOCKres*>(data)->status;
 }
 
 void OnTestReply(rpc_context*, int status, void* data, void* private_data) {
   auto* reply = static_cast<LibnfsReply*>(private_data);
-  reply->done = true;
-  reply->ok = status == RPC_STATUS_SUCCESS;
-  if (!reply->ok) {
-    reply->error = data != nullptr ? static_cast<const char*>(data) : "cancelled";
-    return;
-  }
+  if (!Replied(status, data, *reply)) return;
   const NLM4_TESTres* result = static_cast<NLM4_TESTres*>(data);
   reply->status = result->reply.status;
   if (reply->status == NLM4_DENIED) {

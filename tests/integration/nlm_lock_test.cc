@@ -287,18 +287,6 @@ TEST_F(NlmLockTest, NfsLockBlocksALocalLockAndTheOtherWayRound) {
   EXPECT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, fh, 50, 10), true)).status, NlmStatus::kGranted);
 }
 
-lock::NlmShareArgs ShareRequest(const LockOwner& owner, const lock::Netobj& fh,
-                                lock::ShareAccess access, lock::ShareMode mode) {
-  lock::NlmShareArgs args;
-  args.cookie = Cookie("share");
-  args.share.caller_name = owner.caller_name;
-  args.share.fh = fh;
-  args.share.oh.assign(owner.oh.begin(), owner.oh.end());
-  args.share.access = access;
-  args.share.mode = mode;
-  return args;
-}
-
 TEST_F(NlmLockTest, ShareReservationsConflictUntilUnshared) {
   const lock::Netobj fh = CreateFile("share");
   auto a = NlmFromClientHost(lock::kNlmVersion4);
@@ -386,43 +374,63 @@ TEST_F(NlmLockTest, MessageProceduresAnswerWithResultCalls) {
   EXPECT_EQ(b->Lock(LockRequest(MakeLock(kOwnerB, fh, 25, 1), true)).status, NlmStatus::kGranted);
 }
 
+// NM_LOCK: a lock of a client that is not monitored, with the same conflicts as LOCK.
+TEST_F(NlmLockTest, NonMonitoredLockConflictsLikeAnyOther) {
+  const lock::Netobj fh = CreateFile("nm-lock");
+  auto a = NlmFromClientHost(lock::kNlmVersion4);
+  auto b = NlmFromLoopback(lock::kNlmVersion3);
+  ASSERT_TRUE(a && b);
+  const lock::NlmLock b_lock = MakeLock(kOwnerB, fh, 0, 10);
+  EXPECT_EQ(b->NmLock(LockRequest(b_lock, true)).status, NlmStatus::kGranted);
+  EXPECT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, fh, 5, 10), true)).status, NlmStatus::kDenied);
+  EXPECT_EQ(b->Unlock(UnlockRequest(b_lock)).status, NlmStatus::kGranted);
+  EXPECT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, fh, 5, 10), true)).status, NlmStatus::kGranted);
+}
+
+// The client host's blocked request is granted when the loopback client's lock goes, and the
+// client host answers GRANTED with `answer`. Returns the loopback client (null on failure), which
+// asks for `held` again to see whether nfsd still keeps the lock for the client host.
+class NlmGrantAnswerTest : public LockServerTest {
+ protected:
+  std::unique_ptr<NlmTestClient> GrantAnswered(GrantedAnswer answer) {
+    const lock::Netobj fh = CreateFile("answered");
+    client_ = NlmFromClientHost(lock::kNlmVersion4);
+    std::unique_ptr<NlmTestClient> other = NlmFromLoopback(lock::kNlmVersion4);
+    if (client_ == nullptr || other == nullptr) return nullptr;
+    fake_->set_granted_answer(answer);
+    held_ = MakeLock(kOwnerB, fh, 0, 10);
+    EXPECT_EQ(other->Lock(LockRequest(held_, true)).status, NlmStatus::kGranted);
+    EXPECT_EQ(client_->Lock(LockRequest(MakeLock(kOwnerA, fh, 0, 10), true, true)).status,
+              NlmStatus::kBlocked);
+    EXPECT_EQ(other->Unlock(UnlockRequest(held_)).status, NlmStatus::kGranted);
+    EXPECT_TRUE(fake_->WaitForGranted(kCallbackWait).has_value()) << NfsdLog();
+    return HasFailure() ? nullptr : std::move(other);
+  }
+
+  std::unique_ptr<NlmTestClient> client_;
+  lock::NlmLock held_;
+};
+
 // A client that never accepts the GRANTED callback (it went away) does not keep the lock past
-// --grant-timeout; one that refuses it does not keep it at all.
-TEST_F(NlmLockTest, GrantedLockIsReleasedWhenTheClientNeverAccepts) {
+// --grant-timeout.
+TEST_F(NlmGrantAnswerTest, GrantedLockIsReleasedWhenTheClientNeverAccepts) {
   RestartNfsd({"--grant-timeout", "6"});
   ASSERT_FALSE(HasFatalFailure());
-  const lock::Netobj fh = CreateFile("unanswered");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
-  ASSERT_TRUE(a && b);
-  fake_->set_granted_answer(GrantedAnswer::kSilent);
-  const lock::NlmLock held = MakeLock(kOwnerB, fh, 0, 10);
-  ASSERT_EQ(b->Lock(LockRequest(held, true)).status, NlmStatus::kGranted);
-  ASSERT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, fh, 0, 10), true, true)).status,
-            NlmStatus::kBlocked);
-  ASSERT_EQ(b->Unlock(UnlockRequest(held)).status, NlmStatus::kGranted);
-  ASSERT_TRUE(fake_->WaitForGranted(kCallbackWait).has_value()) << NfsdLog();
+  std::unique_ptr<NlmTestClient> other = GrantAnswered(GrantedAnswer::kSilent);
+  ASSERT_NE(other, nullptr);
   // Until the client accepts or the grant times out, the lock is kept for it.
-  EXPECT_EQ(b->Lock(LockRequest(held, true)).status, NlmStatus::kDenied);
-  EXPECT_EQ(LockWhenFree(*b, LockRequest(held, true), absl::Seconds(30)), NlmStatus::kGranted)
+  EXPECT_EQ(other->Lock(LockRequest(held_, true)).status, NlmStatus::kDenied);
+  EXPECT_EQ(LockWhenFree(*other, LockRequest(held_, true), absl::Seconds(30)), NlmStatus::kGranted)
       << "the unaccepted lock was never released\n"
       << NfsdLog();
 }
 
-TEST_F(NlmLockTest, GrantedLockRefusedByTheClientIsReleased) {
-  const lock::Netobj fh = CreateFile("refused");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
-  ASSERT_TRUE(a && b);
-  fake_->set_granted_answer(GrantedAnswer::kDenied);
-  const lock::NlmLock held = MakeLock(kOwnerB, fh, 0, 10);
-  ASSERT_EQ(b->Lock(LockRequest(held, true)).status, NlmStatus::kGranted);
-  ASSERT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, fh, 0, 10), true, true)).status,
-            NlmStatus::kBlocked);
-  ASSERT_EQ(b->Unlock(UnlockRequest(held)).status, NlmStatus::kGranted);
-  ASSERT_TRUE(fake_->WaitForGranted(kCallbackWait).has_value()) << NfsdLog();
-  // Bounded by the default grant timeout (30 s): a refusal needs no waiting at all.
-  EXPECT_EQ(LockWhenFree(*b, LockRequest(held, true), absl::Seconds(25)), NlmStatus::kGranted)
+// One that refuses it does not keep it at all.
+TEST_F(NlmGrantAnswerTest, GrantedLockRefusedByTheClientIsReleased) {
+  std::unique_ptr<NlmTestClient> other = GrantAnswered(GrantedAnswer::kDenied);
+  ASSERT_NE(other, nullptr);
+  // Bounded below the default grant timeout (30 s): a refusal needs no waiting at all.
+  EXPECT_EQ(LockWhenFree(*other, LockRequest(held_, true), absl::Seconds(25)), NlmStatus::kGranted)
       << NfsdLog();
 }
 

@@ -72,14 +72,15 @@ lock::NlmTestResult NlmTestClient::Test(const lock::NlmTestArgs& args) {
 }
 
 lock::NlmResult NlmTestClient::Lock(const lock::NlmLockArgs& args) {
-  return Call<lock::NlmResult>(lock::NlmProcedure::kLock,
-                               Encoder(version_, args, &lock::EncodeLockArgs<lock::Width::kNarrow>,
-                                       &lock::EncodeLockArgs<lock::Width::kWide>),
-                               &lock::DecodeResult);
+  return LockAs(lock::NlmProcedure::kLock, args);
 }
 
 lock::NlmResult NlmTestClient::NmLock(const lock::NlmLockArgs& args) {
-  return Call<lock::NlmResult>(lock::NlmProcedure::kNmLock,
+  return LockAs(lock::NlmProcedure::kNmLock, args);
+}
+
+lock::NlmResult NlmTestClient::LockAs(lock::NlmProcedure procedure, const lock::NlmLockArgs& args) {
+  return Call<lock::NlmResult>(procedure,
                                Encoder(version_, args, &lock::EncodeLockArgs<lock::Width::kNarrow>,
                                        &lock::EncodeLockArgs<lock::Width::kWide>),
                                &lock::DecodeResult);
@@ -247,6 +248,18 @@ lock::NlmCancelArgs CancelRequest(const lock::NlmLock& lock, bool exclusive, boo
   args.block = block;
   args.exclusive = exclusive;
   args.lock = lock;
+  return args;
+}
+
+lock::NlmShareArgs ShareRequest(const LockOwner& owner, const lock::Netobj& fh,
+                                lock::ShareAccess access, lock::ShareMode mode) {
+  lock::NlmShareArgs args;
+  args.cookie = Cookie("share");
+  args.share.caller_name = owner.caller_name;
+  args.share.fh = fh;
+  args.share.oh.assign(owner.oh.begin(), owner.oh.end());
+  args.share.access = access;
+  args.share.mode = mode;
   return args;
 }
 

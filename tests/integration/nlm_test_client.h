@@ -60,6 +60,7 @@ class NlmTestClient {
   Result Call(lock::NlmProcedure procedure, const rpc::ArgumentEncoder& arguments,
               void (*decode)(xdr::XdrDecoder&, Result&));
   absl::Status Send(lock::NlmProcedure procedure, const rpc::ArgumentEncoder& arguments);
+  lock::NlmResult LockAs(lock::NlmProcedure procedure, const lock::NlmLockArgs& args);
 
   std::unique_ptr<rpc::RpcClient> client_;
   const uint32_t version_;
@@ -100,6 +101,8 @@ lock::NlmTestArgs TestRequest(const lock::NlmLock& lock, bool exclusive);
 lock::NlmUnlockArgs UnlockRequest(const lock::NlmLock& lock);
 lock::NlmCancelArgs CancelRequest(const lock::NlmLock& lock, bool exclusive, bool block = true);
 lock::Netobj Cookie(const std::string& text);
+lock::NlmShareArgs ShareRequest(const LockOwner& owner, const lock::Netobj& fh,
+                                lock::ShareAccess access, lock::ShareMode mode);
 
 }  // namespace nfsuite::testing
 

@@ -68,13 +68,11 @@ TEST_F(NsmRecoveryTest, SmNotifyReleasesExactlyThatClientsLocks) {
             NlmStatus::kGranted);
   ASSERT_EQ(loopback->Lock(LockRequest(MakeLock(kLoopbackHost, fh, 40, 10), true)).status,
             NlmStatus::kGranted);
-  lock::NlmShareArgs share;
-  share.share.caller_name = kHostOne.caller_name;
-  share.share.fh = fh;
-  share.share.oh = {'s'};
-  share.share.access = lock::ShareAccess::kRead;
-  share.share.mode = lock::ShareMode::kDenyWrite;
-  ASSERT_EQ(client->Share(share).status, NlmStatus::kGranted);
+  ASSERT_EQ(
+      client
+          ->Share(ShareRequest(kHostOne, fh, lock::ShareAccess::kRead, lock::ShareMode::kDenyWrite))
+          .status,
+      NlmStatus::kGranted);
 
   auto nsm = NsmFromClientHost();
   ASSERT_TRUE(nsm);
@@ -87,11 +85,34 @@ TEST_F(NsmRecoveryTest, SmNotifyReleasesExactlyThatClientsLocks) {
   EXPECT_EQ(probe(105), NlmStatus::kGranted);
   EXPECT_EQ(probe(25), NlmStatus::kDenied) << "host-two's lock went too";
   EXPECT_EQ(probe(45), NlmStatus::kDenied) << "host-three's lock went too";
-  lock::NlmShareArgs writer = share;
-  writer.share.caller_name = kProbe.caller_name;
-  writer.share.access = lock::ShareAccess::kWrite;
-  writer.share.mode = lock::ShareMode::kDenyNone;
-  EXPECT_EQ(loopback->Share(writer).status, NlmStatus::kGranted);
+  EXPECT_EQ(
+      loopback
+          ->Share(ShareRequest(kProbe, fh, lock::ShareAccess::kWrite, lock::ShareMode::kDenyNone))
+          .status,
+      NlmStatus::kGranted);
+}
+
+// A mon_name that is a client's address names every caller of that address.
+TEST_F(NsmRecoveryTest, SmNotifyNamingAnAddressReleasesEveryCallerFromIt) {
+  const lock::Netobj fh = CreateFile("notify-address");
+  auto client = NlmFromClientHost(lock::kNlmVersion4);
+  auto loopback = NlmFromLoopback(lock::kNlmVersion4);
+  ASSERT_TRUE(client && loopback);
+  ASSERT_EQ(client->Lock(LockRequest(MakeLock(kHostOne, fh, 0, 10), true)).status,
+            NlmStatus::kGranted);
+  ASSERT_EQ(client->Lock(LockRequest(MakeLock(kHostTwo, fh, 20, 10), true)).status,
+            NlmStatus::kGranted);
+  ASSERT_EQ(loopback->Lock(LockRequest(MakeLock(kLoopbackHost, fh, 40, 10), true)).status,
+            NlmStatus::kGranted);
+  auto nsm = NsmFromClientHost();
+  ASSERT_TRUE(nsm);
+  ASSERT_TRUE(nsm->Notify({host_->client_address(), 9}).ok());
+  auto probe = [&](uint64_t offset) {
+    return loopback->Lock(LockRequest(MakeLock(kProbe, fh, offset, 1), true)).status;
+  };
+  EXPECT_EQ(probe(5), NlmStatus::kGranted) << NfsdLog();
+  EXPECT_EQ(probe(25), NlmStatus::kGranted);
+  EXPECT_EQ(probe(45), NlmStatus::kDenied) << "the loopback client's lock went too";
 }
 
 // A blocked request of the rebooted host is forgotten as well: it is not granted when the lock
@@ -160,6 +181,12 @@ TEST_F(NsmRecoveryTest, RestartNotifiesClientsAndAdmitsOnlyReclaimsDuringGrace) 
       << during.DebugString();
   EXPECT_EQ(during.nsm_state(), notified->change.state);
   EXPECT_EQ(during.locks(), 1u) << during.DebugString();
+  // Answered, the notification is done: nobody is left to tell.
+  const absl::Time told_by = absl::Now() + kNotifyWait;
+  while (LockManager().hosts_to_notify_size() > 0 && absl::Now() < told_by) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(LockManager().hosts_to_notify_size(), 0) << LockManager().DebugString();
 
   // After grace: new locks are granted, and the reclaimed lock is still held.
   const absl::Time deadline = absl::Now() + absl::Seconds(kGraceSeconds + 20);
@@ -185,13 +212,11 @@ TEST_F(NsmRecoveryTest, NfsctlStatusShowsLocksGraceAndMonitoredHosts) {
             NlmStatus::kGranted);
   ASSERT_EQ(loopback->Lock(LockRequest(MakeLock(kLoopbackHost, fh, 0, 10), true, true)).status,
             NlmStatus::kBlocked);
-  lock::NlmShareArgs share;
-  share.share.caller_name = kHostOne.caller_name;
-  share.share.fh = fh;
-  share.share.oh = {'s'};
-  share.share.access = lock::ShareAccess::kRead;
-  share.share.mode = lock::ShareMode::kDenyNone;
-  ASSERT_EQ(client->Share(share).status, NlmStatus::kGranted);
+  ASSERT_EQ(
+      client
+          ->Share(ShareRequest(kHostOne, fh, lock::ShareAccess::kRead, lock::ShareMode::kDenyNone))
+          .status,
+      NlmStatus::kGranted);
 
   const control::v1::LockManagerStatus status = LockManager();
   EXPECT_EQ(status.locks(), 2u) << status.DebugString();
