@@ -1,5 +1,7 @@
 #include "service/portmap/portmap_service.h"
 
+#include <type_traits>
+
 #include "common/rpc/rpc_client.h"
 #include "common/rpc/socket_address.h"
 #include "common/util/logging.h"
@@ -84,6 +86,20 @@ std::vector<rpc::ProgramVersion> PortmapService::Programs() {
       return handler(context, args);
     };
   };
+  // Lists over UDP are answered to local callers only. A DUMP, GETADDRLIST or GETSTAT reply is
+  // many times its request, so a request with a spoofed source from afar would turn portmapd
+  // into an amplifier aimed at that source. Remote clients list over TCP (rpcinfo -p and -s
+  // do), where a spoofed source cannot complete the handshake; their UDP lookups (GETPORT,
+  // GETADDR), no larger than the request, are answered as usual.
+  auto local_if_udp = [](auto handler) {
+    return [handler](const rpc::CallContext& context, const auto& args)
+               -> rpc::HandlerResult<std::decay_t<decltype(handler(context, args))>> {
+      if (context.origin.transport == rpc::Transport::kUdp && !context.origin.peer.IsLoopback()) {
+        return rpc::NoReply{};
+      }
+      return handler(context, args);
+    };
+  };
   auto null_procedure = [&](uint32_t version) {
     return rpc::MakeProcedure(
         "NULL", &rpc::DecodeVoid,
@@ -110,11 +126,13 @@ std::vector<rpc::ProgramVersion> PortmapService::Programs() {
           2, pm::pmap_proc::kGetPort,
           [this](const rpc::CallContext& c, const pm::Mapping& m) { return PmapGetPort(c, m); }),
       &pm::EncodeUint32, kQuick);
-  v2.procedures[pm::pmap_proc::kDump] = rpc::MakeProcedure(
-      "DUMP", &rpc::DecodeVoid,
-      counted(2, pm::pmap_proc::kDump,
-              [this](const rpc::CallContext& c, const rpc::Void&) { return PmapDump(c); }),
-      &pm::EncodeMappingList, kQuick);
+  v2.procedures[pm::pmap_proc::kDump] =
+      rpc::MakeProcedure("DUMP", &rpc::DecodeVoid,
+                         counted(2, pm::pmap_proc::kDump,
+                                 local_if_udp([this](const rpc::CallContext& c, const rpc::Void&) {
+                                   return PmapDump(c);
+                                 })),
+                         &pm::EncodeMappingList, kQuick);
   v2.procedures[pm::pmap_proc::kCallIt] =
       rpc::MakeProcedure("CALLIT", &pm::DecodeRemoteCallArgs,
                          counted(2, pm::pmap_proc::kCallIt,
@@ -144,11 +162,12 @@ std::vector<rpc::ProgramVersion> PortmapService::Programs() {
                                      return RpcbGetAddr(c, r, false);
                                    }),
                            &pm::EncodeString, kQuick);
-    table.procedures[pm::rpcb_proc::kDump] = rpc::MakeProcedure(
-        "DUMP", &rpc::DecodeVoid,
-        counted(version, pm::rpcb_proc::kDump,
-                [this](const rpc::CallContext& c, const rpc::Void&) { return RpcbDump(c); }),
-        &pm::EncodeRpcbList, kQuick);
+    table.procedures[pm::rpcb_proc::kDump] =
+        rpc::MakeProcedure("DUMP", &rpc::DecodeVoid,
+                           counted(version, pm::rpcb_proc::kDump,
+                                   local_if_udp([this](const rpc::CallContext& c,
+                                                       const rpc::Void&) { return RpcbDump(c); })),
+                           &pm::EncodeRpcbList, kQuick);
     table.procedures[pm::rpcb_proc::kCallIt] =
         rpc::MakeProcedure(version == 3 ? "CALLIT" : "BCAST", &pm::DecodeRemoteCallArgs,
                            counted(version, pm::rpcb_proc::kCallIt,
@@ -194,15 +213,18 @@ std::vector<rpc::ProgramVersion> PortmapService::Programs() {
                            &pm::EncodeRpcbRemoteCallResult, kForwards);
     table.procedures[pm::rpcb_proc::kGetAddrList] = rpc::MakeProcedure(
         "GETADDRLIST", &pm::DecodeRpcb,
-        counted(
-            version, pm::rpcb_proc::kGetAddrList,
-            [this](const rpc::CallContext& c, const pm::Rpcb& r) { return RpcbGetAddrList(c, r); }),
+        counted(version, pm::rpcb_proc::kGetAddrList,
+                local_if_udp([this](const rpc::CallContext& c, const pm::Rpcb& r) {
+                  return RpcbGetAddrList(c, r);
+                })),
         &pm::EncodeRpcbEntryList, kQuick);
-    table.procedures[pm::rpcb_proc::kGetStat] = rpc::MakeProcedure(
-        "GETSTAT", &rpc::DecodeVoid,
-        counted(version, pm::rpcb_proc::kGetStat,
-                [this](const rpc::CallContext&, const rpc::Void&) { return stats_.Snapshot(); }),
-        &pm::EncodeRpcbStatByVersion, kQuick);
+    table.procedures[pm::rpcb_proc::kGetStat] =
+        rpc::MakeProcedure("GETSTAT", &rpc::DecodeVoid,
+                           counted(version, pm::rpcb_proc::kGetStat,
+                                   local_if_udp([this](const rpc::CallContext&, const rpc::Void&) {
+                                     return stats_.Snapshot();
+                                   })),
+                           &pm::EncodeRpcbStatByVersion, kQuick);
     return table;
   };
 

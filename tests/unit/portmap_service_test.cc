@@ -21,7 +21,8 @@ class PortmapServiceTest : public ::testing::Test {
   // Sends a call from `peer` and returns the decoded reply header and result decoder input.
   std::optional<std::vector<uint8_t>> Call(const std::string& peer_host, uint32_t version,
                                            uint32_t procedure,
-                                           const std::function<void(xdr::XdrEncoder&)>& args) {
+                                           const std::function<void(xdr::XdrEncoder&)>& args,
+                                           rpc::Transport transport = rpc::Transport::kUdp) {
     rpc::CallHeader header;
     header.xid = ++xid_;
     header.rpc_version = rpc::kRpcVersion;
@@ -35,7 +36,7 @@ class PortmapServiceTest : public ::testing::Test {
     origin.peer = *rpc::SocketAddress::Parse(peer_host, 700);
     origin.local =
         *rpc::SocketAddress::Parse(origin.peer.family() == AF_INET6 ? "::1" : "127.0.0.1", 111);
-    origin.transport = rpc::Transport::kUdp;
+    origin.transport = transport;
     std::optional<xdr::XdrEncoder> reply = dispatcher_.Dispatch(call.Flatten(), origin);
     if (!reply.has_value()) return std::nullopt;
     return reply->Flatten();
@@ -99,6 +100,32 @@ TEST_F(PortmapServiceTest, RemoteCallsFromAfarGetNoReplyAtAll) {
   EXPECT_FALSE(Call("192.0.2.50", 2, pm::pmap_proc::kCallIt, args).has_value());
   EXPECT_FALSE(Call("192.0.2.50", 3, pm::rpcb_proc::kCallIt, args).has_value());
   EXPECT_FALSE(Call("192.0.2.50", 4, pm::rpcb_proc::kCallIt, args).has_value());
+}
+
+TEST_F(PortmapServiceTest, ListsOverUdpAreForLocalCallersOnly) {
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(table_.Set({0x20000000u + i, 1, "udp", "0.0.0.0.8.1", "superuser"}));
+  }
+  // A spoofed small request from afar must not draw a large reply to its claimed source.
+  EXPECT_FALSE(Call("192.0.2.50", 2, pm::pmap_proc::kDump, nullptr).has_value());
+  EXPECT_FALSE(Call("192.0.2.50", 3, pm::rpcb_proc::kDump, nullptr).has_value());
+  EXPECT_FALSE(Call("2001:db8::5", 4, pm::rpcb_proc::kDump, nullptr).has_value());
+  EXPECT_FALSE(Call("192.0.2.50", 4, pm::rpcb_proc::kGetStat, nullptr).has_value());
+  const pm::Rpcb wanted{0x20000001, 1, "", "", ""};
+  EXPECT_FALSE(Call("192.0.2.50", 4, pm::rpcb_proc::kGetAddrList, [&](xdr::XdrEncoder& e) {
+                 pm::EncodeRpcb(e, wanted);
+               }).has_value());
+  // Over TCP (no spoofing past the handshake), and from this host, lists are answered.
+  const std::optional<std::vector<uint8_t>> over_tcp =
+      Call("192.0.2.50", 2, pm::pmap_proc::kDump, nullptr, rpc::Transport::kTcp);
+  ASSERT_TRUE(over_tcp.has_value());
+  EXPECT_GT(over_tcp->size(), 20u * 20u);
+  EXPECT_TRUE(Call("127.0.0.1", 2, pm::pmap_proc::kDump, nullptr).has_value());
+  EXPECT_TRUE(Call("::1", 4, pm::rpcb_proc::kDump, nullptr).has_value());
+  // A lookup's reply is no larger than its request: answered to anyone.
+  EXPECT_TRUE(Call("192.0.2.50", 2, pm::pmap_proc::kGetPort,
+                   MappingArgs({0x20000001, 1, pm::kIpProtoUdp, 0}))
+                  .has_value());
 }
 
 TEST_F(PortmapServiceTest, LookupsAnswerRemoteCallers) {
