@@ -129,9 +129,15 @@ rpc::SocketAddress LockServerTest::ServerOnLoopback() const {
 
 std::unique_ptr<NlmTestClient> LockServerTest::NlmFromClientHost(uint32_t version,
                                                                  rpc::Transport transport) {
+  return NlmFromHost(*host_, version, transport);
+}
+
+std::unique_ptr<NlmTestClient> LockServerTest::NlmFromHost(const ClientHost& host, uint32_t version,
+                                                           rpc::Transport transport) {
+  const rpc::SocketAddress server = *rpc::SocketAddress::Parse(host.server_address(), lock_port_);
   absl::StatusOr<std::unique_ptr<NlmTestClient>> client = absl::InternalError("never connected");
-  const absl::Status inside = host_->RunInside(
-      [&] { client = NlmTestClient::Connect(transport, ServerOnLink(), version); });
+  const absl::Status inside =
+      host.RunInside([&] { client = NlmTestClient::Connect(transport, server, version); });
   EXPECT_TRUE(inside.ok()) << inside;
   EXPECT_TRUE(client.ok()) << client.status();
   return client.ok() ? *std::move(client) : nullptr;

@@ -40,6 +40,9 @@ class LockServerTest : public NfsServerTest {
                                                    rpc::Transport transport = rpc::Transport::kTcp);
   std::unique_ptr<NlmTestClient> NlmFromLoopback(uint32_t version,
                                                  rpc::Transport transport = rpc::Transport::kTcp);
+  // From another client host of the test's own (nfsd listens on every address).
+  std::unique_ptr<NlmTestClient> NlmFromHost(const ClientHost& host, uint32_t version,
+                                             rpc::Transport transport = rpc::Transport::kTcp);
   std::unique_ptr<NsmTestClient> NsmFromClientHost(rpc::Transport transport = rpc::Transport::kUdp);
   std::unique_ptr<NsmTestClient> NsmFromLoopback(rpc::Transport transport = rpc::Transport::kUdp);
 

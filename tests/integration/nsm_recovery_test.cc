@@ -145,10 +145,19 @@ TEST_F(NsmRecoveryTest, RestartNotifiesClientsAndAdmitsOnlyReclaimsDuringGrace) 
   const lock::Netobj held_file = CreateFile("reclaimed");
   const lock::Netobj other_file = CreateFile("new-locks");
   const lock::NlmLock held = MakeLock(kHostOne, held_file, 0, 100);
+  // A second client host with its own statd, holding a lock too: every host is told.
+  absl::StatusOr<std::unique_ptr<ClientHost>> second_host = ClientHost::Create();
+  ASSERT_TRUE(second_host.ok()) << second_host.status();
+  absl::StatusOr<std::unique_ptr<FakeLockClient>> second_fake =
+      FakeLockClient::Start(**second_host);
+  ASSERT_TRUE(second_fake.ok()) << second_fake.status();
   {
     auto client = NlmFromClientHost(lock::kNlmVersion4);
-    ASSERT_TRUE(client);
+    auto second = NlmFromHost(**second_host, lock::kNlmVersion3, rpc::Transport::kUdp);
+    ASSERT_TRUE(client && second);
     ASSERT_EQ(client->Lock(LockRequest(held, true)).status, NlmStatus::kGranted);
+    ASSERT_EQ(second->Lock(LockRequest(MakeLock(kHostTwo, held_file, 200, 1), true)).status,
+              NlmStatus::kGranted);
   }
   const control::v1::LockManagerStatus before = LockManager();
   EXPECT_EQ(before.nsm_state() % 2, 1) << before.DebugString();
@@ -164,6 +173,11 @@ TEST_F(NsmRecoveryTest, RestartNotifiesClientsAndAdmitsOnlyReclaimsDuringGrace) 
   EXPECT_EQ(notified->change.state % 2, 1) << notified->change.state;
   EXPECT_GT(notified->change.state, before.nsm_state());
   EXPECT_EQ(notified->transport, rpc::Transport::kUdp);
+  const std::optional<ReceivedNotify> second_notified = (*second_fake)->WaitForNotify(kNotifyWait);
+  ASSERT_TRUE(second_notified.has_value()) << "no SM_NOTIFY at the second client host\n"
+                                           << NfsdLog();
+  EXPECT_EQ(second_notified->change.mon_name, kServerName);
+  EXPECT_EQ(second_notified->change.state, notified->change.state);
 
   // During grace: the old lock is reclaimed, new locks and TEST are refused.
   auto client = NlmFromClientHost(lock::kNlmVersion4);
