@@ -6,7 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <random>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "common/rpc/socket_io.h"
@@ -246,6 +249,81 @@ TEST_F(PortmapdBadInputTest, IdleConnectionsAreClosedAfterTheTimeout) {
   EXPECT_TRUE(ClosedByServer(fd, absl::Seconds(10)));
   close(fd);
   EXPECT_EQ(TransportCounter("closed_idle"), "1");
+}
+
+TEST_F(PortmapdBadInputTest, AClientThatNeverReadsItsRepliesCostsBoundedMemory) {
+  // Pipelined DUMP calls, replies never read: the server must stop reading this connection (or
+  // close it) instead of queueing replies without end, and go on serving everyone else.
+  const int fd = ConnectRaw();
+  ASSERT_GE(fd, 0);
+  const int small = 4096;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  std::vector<uint8_t> calls;
+  for (uint32_t xid = 1; xid <= 1000; ++xid) {
+    xdr::XdrEncoder call;
+    rpc::CallHeader header;
+    header.xid = xid;
+    header.rpc_version = rpc::kRpcVersion;
+    header.program = pm::kProgram;
+    header.version = pm::kPmapVersion;
+    header.procedure = pm::pmap_proc::kDump;
+    rpc::EncodeCallHeader(call, header);
+    const std::vector<uint8_t> framed = Framed(call.Flatten());
+    calls.insert(calls.end(), framed.begin(), framed.end());
+  }
+  // Send until the server stops taking calls (bounded: 64 MiB of calls, 30 s).
+  size_t sent_total = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  absl::Time last_progress = absl::Now();
+  while (sent_total < (64u << 20) && absl::Now() < deadline &&
+         absl::Now() - last_progress < absl::Seconds(1)) {
+    const ssize_t count = send(fd, calls.data(), calls.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (count > 0) {
+      sent_total += static_cast<size_t>(count);
+      last_progress = absl::Now();
+    } else if (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+      break;  // closed by the server: also a bound
+    } else {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+  EXPECT_LT(sent_total, 64u << 20) << "the server kept reading calls whose replies pile up";
+  std::printf("the server took %zu bytes of calls before it stopped reading\n", sent_total);
+  ExpectHealthy(48 * 1024);  // the default bound on unsent replies is 8 MiB, plus buffers
+  close(fd);
+}
+
+TEST_F(PortmapdBadInputTest, ClientsSendingAByteAtATimeHoldNoWorker) {
+  // More trickling connections than portmapd has workers (2): records still arriving hold only
+  // their bytes, so a real client is served at once meanwhile.
+  std::vector<int> fds;
+  xdr::XdrEncoder call;
+  rpc::CallHeader header;
+  header.xid = 7;
+  header.rpc_version = rpc::kRpcVersion;
+  header.program = pm::kProgram;
+  header.version = pm::kPmapVersion;
+  header.procedure = pm::pmap_proc::kNull;
+  rpc::EncodeCallHeader(call, header);
+  const std::vector<uint8_t> record = Framed(call.Flatten());
+  for (int i = 0; i < 20; ++i) {
+    const int fd = ConnectRaw();
+    ASSERT_GE(fd, 0);
+    fds.push_back(fd);
+  }
+  // Every connection gets all but the last byte of its call, one byte per round.
+  for (size_t byte = 0; byte + 1 < record.size(); ++byte) {
+    for (int fd : fds) ASSERT_EQ(send(fd, &record[byte], 1, MSG_NOSIGNAL), 1);
+    if (byte % 8 == 0) ExpectHealthy(8 * 1024);  // rpcinfo answered while they trickle
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  // The last byte completes each call, and each is answered.
+  for (int fd : fds) ASSERT_EQ(send(fd, &record.back(), 1, MSG_NOSIGNAL), 1);
+  for (int fd : fds) {
+    pollfd entry{fd, POLLIN, 0};
+    EXPECT_EQ(poll(&entry, 1, 5000), 1) << "a completed call got no reply";
+    close(fd);
+  }
 }
 
 }  // namespace
