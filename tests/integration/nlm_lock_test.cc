@@ -418,8 +418,14 @@ TEST_F(NlmGrantAnswerTest, GrantedLockIsReleasedWhenTheClientNeverAccepts) {
   ASSERT_FALSE(HasFatalFailure());
   std::unique_ptr<NlmTestClient> other = GrantAnswered(GrantedAnswer::kSilent);
   ASSERT_NE(other, nullptr);
-  // Until the client accepts or the grant times out, the lock is kept for it.
+  // Until the client accepts or the grant times out, the lock is kept for it, and GRANTED is
+  // sent again (every 2 s).
   EXPECT_EQ(other->Lock(LockRequest(held_, true)).status, NlmStatus::kDenied);
+  const absl::Time retried_by = absl::Now() + kCallbackWait;
+  while (fake_->granted_count() < 2 && absl::Now() < retried_by) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_GE(fake_->granted_count(), 2u) << "GRANTED was not sent again\n" << NfsdLog();
   EXPECT_EQ(LockWhenFree(*other, LockRequest(held_, true), absl::Seconds(30)), NlmStatus::kGranted)
       << "the unaccepted lock was never released\n"
       << NfsdLog();
