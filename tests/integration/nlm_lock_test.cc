@@ -53,9 +53,7 @@ NlmStatus LockWhenFree(NlmTestClient& client, const lock::NlmLockArgs& args,
 using NlmLockTest = LockServerTest;
 
 TEST_F(NlmLockTest, ConflictingExclusiveLocksFromTwoOwners) {
-  const lock::Netobj fh = CreateFile("exclusive");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, a, b] = FileAndTwoClients("exclusive");
   ASSERT_TRUE(a && b);
   const lock::NlmLock a_lock = MakeLock(kOwnerA, fh, 0, 100);
   EXPECT_EQ(a->Lock(LockRequest(a_lock, true)).status, NlmStatus::kGranted);
@@ -72,9 +70,7 @@ TEST_F(NlmLockTest, ConflictingExclusiveLocksFromTwoOwners) {
 }
 
 TEST_F(NlmLockTest, TestReportsTheHolder) {
-  const lock::Netobj fh = CreateFile("holder");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, a, b] = FileAndTwoClients("holder");
   ASSERT_TRUE(a && b);
   ASSERT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, fh, 1000, 24), true)).status,
             NlmStatus::kGranted);
@@ -94,9 +90,7 @@ TEST_F(NlmLockTest, TestReportsTheHolder) {
 }
 
 TEST_F(NlmLockTest, SharedLocksCoexistAndConflictWithExclusive) {
-  const lock::Netobj fh = CreateFile("shared");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, a, b] = FileAndTwoClients("shared");
   ASSERT_TRUE(a && b);
   const lock::NlmLock a_lock = MakeLock(kOwnerA, fh, 0, 0);
   const lock::NlmLock b_lock = MakeLock(kOwnerB, fh, 10, 10);
@@ -121,9 +115,7 @@ class NlmBlockingTest : public LockServerTest,
 
 TEST_P(NlmBlockingTest, BlockedLockIsGrantedByCallbackWhenTheHolderUnlocks) {
   const auto [version, transport] = GetParam();
-  const lock::Netobj fh = CreateFile("blocking");
-  auto a = NlmFromClientHost(version, transport);
-  auto b = NlmFromLoopback(version, transport);
+  auto [fh, a, b] = FileAndTwoClients("blocking", version, version, transport, transport);
   ASSERT_TRUE(a && b);
   const lock::NlmLock held = MakeLock(kOwnerB, fh, 0, 4096);
   const lock::NlmLock wanted = MakeLock(kOwnerA, fh, 100, 200);
@@ -183,9 +175,7 @@ TEST_F(NlmLockTest, BlockedLockIsGrantedWhenALocalLockGoes) {
 }
 
 TEST_F(NlmLockTest, CancelledRequestIsNeverGranted) {
-  const lock::Netobj fh = CreateFile("cancel");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, a, b] = FileAndTwoClients("cancel");
   ASSERT_TRUE(a && b);
   const lock::NlmLock held = MakeLock(kOwnerB, fh, 0, 0);
   const lock::NlmLock cancelled = MakeLock(kOwnerA, fh, 0, 10);
@@ -212,9 +202,7 @@ TEST_F(NlmLockTest, CancelledRequestIsNeverGranted) {
 }
 
 TEST_F(NlmLockTest, Version4RangesBeyondFourGibibytes) {
-  const lock::Netobj fh = CreateFile("large");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, a, b] = FileAndTwoClients("large");
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, fh, 5 * kGiB, kGiB), true)).status,
             NlmStatus::kGranted);
@@ -241,9 +229,7 @@ TEST_F(NlmLockTest, Version4RangesBeyondFourGibibytes) {
 
 // Versions 1 and 3 carry 32-bit ranges: up to the last byte below 4 GiB, and "to the end".
 TEST_F(NlmLockTest, Versions1And3ThirtyTwoBitRanges) {
-  const lock::Netobj fh = CreateFile("narrow");
-  auto v3 = NlmFromClientHost(lock::kNlmVersion3);
-  auto v1 = NlmFromLoopback(lock::kNlmVersion1);
+  auto [fh, v3, v1] = FileAndTwoClients("narrow", lock::kNlmVersion3, lock::kNlmVersion1);
   ASSERT_TRUE(v3 && v1);
   EXPECT_EQ(v3->Lock(LockRequest(MakeLock(kOwnerA, fh, 0xFFFF0000u, 0x10000u), true)).status,
             NlmStatus::kGranted);
@@ -288,9 +274,7 @@ TEST_F(NlmLockTest, NfsLockBlocksALocalLockAndTheOtherWayRound) {
 }
 
 TEST_F(NlmLockTest, ShareReservationsConflictUntilUnshared) {
-  const lock::Netobj fh = CreateFile("share");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion3);
+  auto [fh, a, b] = FileAndTwoClients("share", lock::kNlmVersion4, lock::kNlmVersion3);
   ASSERT_TRUE(a && b);
   using lock::ShareAccess;
   using lock::ShareMode;
@@ -312,9 +296,7 @@ TEST_F(NlmLockTest, ShareReservationsConflictUntilUnshared) {
 
 TEST_F(NlmLockTest, FreeAllReleasesEverythingOfThatHostOnly) {
   const lock::Netobj one = CreateFile("free-one");
-  const lock::Netobj two = CreateFile("free-two");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
+  auto [two, a, b] = FileAndTwoClients("free-two");
   ASSERT_TRUE(a && b);
   ASSERT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, one, 0, 0), true)).status, NlmStatus::kGranted);
   ASSERT_EQ(a->Lock(LockRequest(MakeLock(kOwnerA, two, 0, 10), false)).status, NlmStatus::kGranted);
@@ -337,9 +319,8 @@ TEST_F(NlmLockTest, FreeAllReleasesEverythingOfThatHostOnly) {
 }
 
 TEST_F(NlmLockTest, MessageProceduresAnswerWithResultCalls) {
-  const lock::Netobj fh = CreateFile("messages");
-  auto a = NlmFromClientHost(lock::kNlmVersion4, Transport::kUdp);
-  auto b = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, a, b] =
+      FileAndTwoClients("messages", lock::kNlmVersion4, lock::kNlmVersion4, Transport::kUdp);
   ASSERT_TRUE(a && b);
   ASSERT_EQ(b->Lock(LockRequest(MakeLock(kOwnerB, fh, 0, 10), true)).status, NlmStatus::kGranted);
 
@@ -376,9 +357,7 @@ TEST_F(NlmLockTest, MessageProceduresAnswerWithResultCalls) {
 
 // NM_LOCK: a lock of a client that is not monitored, with the same conflicts as LOCK.
 TEST_F(NlmLockTest, NonMonitoredLockConflictsLikeAnyOther) {
-  const lock::Netobj fh = CreateFile("nm-lock");
-  auto a = NlmFromClientHost(lock::kNlmVersion4);
-  auto b = NlmFromLoopback(lock::kNlmVersion3);
+  auto [fh, a, b] = FileAndTwoClients("nm-lock", lock::kNlmVersion4, lock::kNlmVersion3);
   ASSERT_TRUE(a && b);
   const lock::NlmLock b_lock = MakeLock(kOwnerB, fh, 0, 10);
   EXPECT_EQ(b->NmLock(LockRequest(b_lock, true)).status, NlmStatus::kGranted);

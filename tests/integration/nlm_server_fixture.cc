@@ -177,6 +177,16 @@ lock::Netobj LockServerTest::CreateFile(const std::string& name) {
   return lock::Netobj(data.begin(), data.end());
 }
 
+LockServerTest::FileAndClients LockServerTest::FileAndTwoClients(
+    const std::string& name, uint32_t client_host_version, uint32_t loopback_version,
+    rpc::Transport client_host_transport, rpc::Transport loopback_transport) {
+  FileAndClients made;
+  made.fh = CreateFile(name);
+  made.on_client_host = NlmFromClientHost(client_host_version, client_host_transport);
+  made.on_loopback = NlmFromLoopback(loopback_version, loopback_transport);
+  return made;
+}
+
 CommandResult LockServerTest::Nfsctl(std::vector<std::string> args) {
   args.insert(args.begin(), {NFSUITE_NFSCTL_PATH, "--run-dir", run_dir()});
   return RunCommand(args, absl::Seconds(40));

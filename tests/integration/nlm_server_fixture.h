@@ -46,6 +46,19 @@ class LockServerTest : public NfsServerTest {
   std::unique_ptr<NsmTestClient> NsmFromClientHost(rpc::Transport transport = rpc::Transport::kUdp);
   std::unique_ptr<NsmTestClient> NsmFromLoopback(rpc::Transport transport = rpc::Transport::kUdp);
 
+  // How most tests start: a new file, a lock client for it on the client host (whose callbacks
+  // arrive at fake_) and one on loopback; the clients are null when they could not connect.
+  struct FileAndClients {
+    lock::Netobj fh;
+    std::unique_ptr<NlmTestClient> on_client_host;
+    std::unique_ptr<NlmTestClient> on_loopback;
+  };
+  FileAndClients FileAndTwoClients(const std::string& name,
+                                   uint32_t client_host_version = lock::kNlmVersion4,
+                                   uint32_t loopback_version = lock::kNlmVersion4,
+                                   rpc::Transport client_host_transport = rpc::Transport::kTcp,
+                                   rpc::Transport loopback_transport = rpc::Transport::kTcp);
+
   // A new file in the export, created over NFS, and its handle as NLM carries it.
   lock::Netobj CreateFile(const std::string& name);
   std::string ServerPath(const std::string& name) const { return export_dir() + "/" + name; }

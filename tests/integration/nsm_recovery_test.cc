@@ -56,9 +56,7 @@ class NsmRecoveryTest : public LockServerTest {
 // Three client hosts as nfsd knows them (two caller names from the client host, one from
 // loopback) hold locks; host-one reports a reboot: its locks and share go, the others' stay.
 TEST_F(NsmRecoveryTest, SmNotifyReleasesExactlyThatClientsLocks) {
-  const lock::Netobj fh = CreateFile("notify");
-  auto client = NlmFromClientHost(lock::kNlmVersion4);
-  auto loopback = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, client, loopback] = FileAndTwoClients("notify");
   ASSERT_TRUE(client && loopback);
   ASSERT_EQ(client->Lock(LockRequest(MakeLock(kHostOne, fh, 0, 10), true)).status,
             NlmStatus::kGranted);
@@ -94,9 +92,7 @@ TEST_F(NsmRecoveryTest, SmNotifyReleasesExactlyThatClientsLocks) {
 
 // A mon_name that is a client's address names every caller of that address.
 TEST_F(NsmRecoveryTest, SmNotifyNamingAnAddressReleasesEveryCallerFromIt) {
-  const lock::Netobj fh = CreateFile("notify-address");
-  auto client = NlmFromClientHost(lock::kNlmVersion4);
-  auto loopback = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, client, loopback] = FileAndTwoClients("notify-address");
   ASSERT_TRUE(client && loopback);
   ASSERT_EQ(client->Lock(LockRequest(MakeLock(kHostOne, fh, 0, 10), true)).status,
             NlmStatus::kGranted);
@@ -118,9 +114,7 @@ TEST_F(NsmRecoveryTest, SmNotifyNamingAnAddressReleasesEveryCallerFromIt) {
 // A blocked request of the rebooted host is forgotten as well: it is not granted when the lock
 // it waited for goes.
 TEST_F(NsmRecoveryTest, SmNotifyDropsTheHostsBlockedRequests) {
-  const lock::Netobj fh = CreateFile("notify-blocked");
-  auto client = NlmFromClientHost(lock::kNlmVersion4);
-  auto loopback = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, client, loopback] = FileAndTwoClients("notify-blocked");
   ASSERT_TRUE(client && loopback);
   const lock::NlmLock held = MakeLock(kLoopbackHost, fh, 0, 10);
   ASSERT_EQ(loopback->Lock(LockRequest(held, true)).status, NlmStatus::kGranted);
@@ -216,9 +210,7 @@ TEST_F(NsmRecoveryTest, RestartNotifiesClientsAndAdmitsOnlyReclaimsDuringGrace) 
 }
 
 TEST_F(NsmRecoveryTest, NfsctlStatusShowsLocksGraceAndMonitoredHosts) {
-  const lock::Netobj fh = CreateFile("status");
-  auto client = NlmFromClientHost(lock::kNlmVersion4);
-  auto loopback = NlmFromLoopback(lock::kNlmVersion4);
+  auto [fh, client, loopback] = FileAndTwoClients("status");
   ASSERT_TRUE(client && loopback);
   ASSERT_EQ(client->Lock(LockRequest(MakeLock(kHostOne, fh, 0, 10), true)).status,
             NlmStatus::kGranted);
