@@ -202,6 +202,13 @@ absl::StatusOr<lock::SmStat> NsmTestClient::UnmonitorAll(const lock::MyId& my_id
       [&](xdr::XdrEncoder& e) { lock::EncodeMyId(e, my_id); }, &lock::DecodeSmStat, kCallTimeout);
 }
 
+absl::Status NsmTestClient::SimulateCrash() {
+  return rpc::CallAndDecode<rpc::Void>(*client_, lock::kNsmProgram, lock::kNsmVersion,
+                                       Number(lock::NsmProcedure::kSimuCrash), nullptr,
+                                       &rpc::DecodeVoid, kCallTimeout)
+      .status();
+}
+
 lock::NlmLock MakeLock(const LockOwner& owner, const lock::Netobj& fh, uint64_t offset,
                        uint64_t length) {
   lock::NlmLock lock;

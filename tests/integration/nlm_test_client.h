@@ -79,6 +79,8 @@ class NsmTestClient {
   absl::StatusOr<lock::SmStatResult> Monitor(const lock::Mon& mon);
   absl::StatusOr<lock::SmStat> Unmonitor(const lock::MonId& mon_id);
   absl::StatusOr<lock::SmStat> UnmonitorAll(const lock::MyId& my_id);
+  // SM_SIMU_CRASH: the monitor behaves as after a reboot. An error when no reply came.
+  absl::Status SimulateCrash();
 
  private:
   explicit NsmTestClient(std::unique_ptr<rpc::RpcClient> client) : client_(std::move(client)) {}

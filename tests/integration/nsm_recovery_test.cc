@@ -256,6 +256,42 @@ TEST_F(NsmRecoveryTest, NfsctlStatusShowsLocksGraceAndMonitoredHosts) {
       << restarted_text.output;
 }
 
+// SM_SIMU_CRASH makes nfsd act as after a restart (locks dropped, clients told, grace), when a
+// local program asks; another host's request changes nothing.
+TEST_F(NsmRecoveryTest, SimulatedCrashFromLoopbackOnly) {
+  auto [fh, client, loopback] = FileAndTwoClients("simulated");
+  ASSERT_TRUE(client && loopback);
+  const lock::NlmLock held = MakeLock(kHostOne, fh, 0, 10);
+  ASSERT_EQ(client->Lock(LockRequest(held, true)).status, NlmStatus::kGranted);
+  const int32_t state = LockManager().nsm_state();
+
+  auto remote = NsmFromClientHost();
+  ASSERT_TRUE(remote);
+  EXPECT_TRUE(remote->SimulateCrash().ok());
+  EXPECT_EQ(LockManager().nsm_state(), state);
+  EXPECT_EQ(client->Lock(LockRequest(held, true)).status, NlmStatus::kGranted) << "lock lost";
+
+  auto local = NsmFromLoopback();
+  ASSERT_TRUE(local);
+  ASSERT_TRUE(local->SimulateCrash().ok());
+  const std::optional<ReceivedNotify> notified = fake_->WaitForNotify(kNotifyWait);
+  ASSERT_TRUE(notified.has_value()) << "no SM_NOTIFY after SM_SIMU_CRASH\n" << NfsdLog();
+  EXPECT_GT(notified->change.state, state);
+  EXPECT_EQ(notified->change.state % 2, 1) << notified->change.state;
+  const control::v1::LockManagerStatus after = LockManager();
+  EXPECT_EQ(after.nsm_state(), notified->change.state);
+  EXPECT_GT(after.grace_seconds_left(), 0) << after.DebugString();
+  // The default grace period (90 s) is running: the dropped lock comes back by reclaim only.
+  EXPECT_EQ(loopback->Lock(LockRequest(MakeLock(kProbe, fh, 0, 10), true)).status,
+            NlmStatus::kDeniedGracePeriod);
+  LocalLock on_server(ServerPath("simulated"));
+  EXPECT_FALSE(on_server.Conflicts(true, 0, 10)) << "the lock was not dropped";
+  lock::NlmLockArgs reclaim = LockRequest(held, true);
+  reclaim.reclaim = true;
+  EXPECT_EQ(client->Lock(reclaim).status, NlmStatus::kGranted);
+  EXPECT_TRUE(on_server.Conflicts(true, 0, 10)) << "the reclaim took nothing";
+}
+
 // The monitor's own procedures are for the local lock manager: answered from loopback, not from
 // another host.
 TEST_F(NsmRecoveryTest, MonitorProceduresAnswerLoopbackOnly) {
