@@ -11,7 +11,8 @@
 #   build-fuzz/tests/fuzz/TARGET fuzz-findings/TARGET/crash-...
 # Inputs the fuzzer found interesting accumulate in build-fuzz/fuzz-corpus/TARGET/, so later
 # runs start where earlier ones stopped; the committed seeds are tests/fuzz/corpus/TARGET/.
-# NFSUITE_FUZZ_FLAGS adds libFuzzer flags (after ours, so they win), e.g. "-jobs=2 -workers=2".
+# tests/fuzz/TARGET.dict, when there is one, is the target's libFuzzer dictionary.
+# NFSUITE_FUZZ_FLAGS adds libFuzzer flags, after ours so that they win.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,12 +62,14 @@ for target in "${targets[@]}"; do
   seeds=tests/fuzz/corpus/$target
   corpus=$build_dir/fuzz-corpus/$target
   log=$build_dir/fuzz-logs/$target.log
+  dictionary=()
+  [[ -f tests/fuzz/$target.dict ]] && dictionary=(-dict="tests/fuzz/$target.dict")
   mkdir -p "$corpus" "$findings_dir/$target" "$(dirname "$log")"
   echo "== fuzz $target (${seconds}s)"
   # The first corpus directory receives new inputs; the committed seeds are only read.
   if "$binary" -max_total_time="$seconds" -timeout=10 -malloc_limit_mb="$malloc_limit_mb" \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings_dir/$target/" \
-    ${NFSUITE_FUZZ_FLAGS:-} "$corpus" "$seeds" >"$log" 2>&1; then
+    "${dictionary[@]}" ${NFSUITE_FUZZ_FLAGS:-} "$corpus" "$seeds" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
