@@ -55,6 +55,7 @@ class RpcServer::Connection {
   bool Idle() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     return in_flight == 0 && pending_sent == pending.size();
   }
+  size_t Unsent() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return pending.size() - pending_sent; }
 };
 
 RpcServer::RpcServer(ServerOptions options, const Dispatcher& dispatcher)
@@ -216,9 +217,7 @@ void RpcServer::ReadConnection(const std::shared_ptr<Connection>& connection) {
   for (int i = 0; i < kReadsPerEvent; ++i) {
     {
       absl::MutexLock lock(&connection->mu);
-      if (connection->closed || connection->in_flight >= options_.max_in_flight_per_connection) {
-        return;
-      }
+      if (connection->closed || !WantsCalls(*connection)) return;
     }
     ssize_t count;
     absl::Span<uint8_t> direct = connection->assembler.DirectReadSpace();
@@ -293,7 +292,11 @@ void RpcServer::SendTcpReply(const std::shared_ptr<Connection>& connection,
     sent = *written;
   }
   AppendUnsent(pieces, sent, connection->pending);
-  if (connection->pending.size() - connection->pending_sent > options_.max_pending_output) {
+  // A client that reads its replies, however slowly, does not get here: its connection stops being
+  // read at max_pending_output, and only the calls already in flight can add a reply after that.
+  const size_t limit = options_.max_pending_output +
+                       options_.max_in_flight_per_connection * options_.max_record_size;
+  if (connection->Unsent() > limit) {
     Logf(LogLevel::kWarning, "closing connection from %s: it does not read its replies",
          connection->peer.ToString());
     connection->closed = true;
@@ -333,7 +336,7 @@ void RpcServer::UpdateInterest(Connection& connection) {
   connection.mu.AssertHeld();
   if (connection.closed) return;
   uint32_t wanted = 0;
-  if (connection.in_flight < options_.max_in_flight_per_connection) wanted |= EPOLLIN;
+  if (WantsCalls(connection)) wanted |= EPOLLIN;
   if (connection.pending_sent < connection.pending.size()) wanted |= EPOLLOUT;
   if (wanted == connection.registered_events) return;
   epoll_event event{};
@@ -341,6 +344,14 @@ void RpcServer::UpdateInterest(Connection& connection) {
   event.data.u64 = connection.id;
   epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, connection.fd, &event);
   connection.registered_events = wanted;
+}
+
+bool RpcServer::WantsCalls(Connection& connection) const {
+  connection.mu.AssertHeld();
+  // Backpressure: a client whose replies pile up unsent (it sends faster than it reads, as one
+  // pipelining large READs does) is not read until they drain, instead of being cut off.
+  return connection.in_flight < options_.max_in_flight_per_connection &&
+         connection.Unsent() <= options_.max_pending_output;
 }
 
 void RpcServer::CloseConnection(uint64_t id) {

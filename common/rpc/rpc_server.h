@@ -32,7 +32,9 @@ struct ServerOptions {
   absl::Duration idle_timeout = absl::Minutes(6);
   // Calls of one connection being processed at once; past it the connection is not read.
   size_t max_in_flight_per_connection = 32;
-  // Replies waiting for a client that does not read; past it the connection is closed.
+  // Unsent reply bytes past which a connection is not read until they drain (a client that sends
+  // faster than it reads); past this plus max_in_flight_per_connection records, which a client
+  // that reads at all never reaches, the connection is closed.
   size_t max_pending_output = 8 * 1024 * 1024;
   size_t worker_threads = 4;
   // UDP calls queued for workers; more are dropped (UDP clients retransmit).
@@ -95,6 +97,8 @@ class RpcServer final {
   void SweepIdle();
   void ReadUdp(const Listener& listener);
   void UpdateInterest(Connection& connection);
+  // Whether the connection may be read for more calls now.
+  bool WantsCalls(Connection& connection) const;
 
   const ServerOptions options_;
   const Dispatcher& dispatcher_;
