@@ -36,6 +36,54 @@ std::vector<gid_t> CurrentGroups() {
   return groups;
 }
 
+// The filesystem identity in force on this thread, as this file last set or read it. Nothing else
+// in the process changes a thread's fsuid, fsgid or groups, so once read it is known without
+// asking the kernel, and a change that would change nothing is skipped: each of those system
+// calls, even one that only reads (setfsuid(-1)) or sets what is already there, makes the kernel
+// allocate and free a whole credential set, and setgroups also frees the old one through RCU.
+// With root callers on a root server, that was a dozen system calls per storage operation.
+struct KnownIdentity {
+  bool known = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;
+};
+thread_local KnownIdentity current;
+
+KnownIdentity& Current() {
+  if (!current.known) {
+    current.uid = CurrentFsUid();
+    current.gid = CurrentFsGid();
+    current.groups = CurrentGroups();
+    current.known = true;
+  }
+  return current;
+}
+
+// Each of these changes one part of the thread's identity if it differs, and keeps `current`
+// true: false when the kernel did not take the change.
+bool ChangeGroups(const std::vector<gid_t>& groups) {
+  if (Current().groups == groups) return true;
+  if (!SetGroups(groups)) {
+    current.known = false;  // read afresh next time
+    return false;
+  }
+  current.groups = groups;
+  return true;
+}
+bool ChangeFsGid(gid_t gid) {
+  if (Current().gid == gid) return true;
+  const gid_t now = SetFsGid(gid);
+  current.gid = now;
+  return now == gid;
+}
+bool ChangeFsUid(uid_t uid) {
+  if (Current().uid == uid) return true;
+  const uid_t now = SetFsUid(uid);
+  current.uid = now;
+  return now == uid;
+}
+
 constexpr int kCapSysResource = 24;  // CAP_SYS_RESOURCE in <linux/capability.h>
 constexpr uint32_t kCapabilityVersion3 = 0x20080522;
 
@@ -62,22 +110,23 @@ bool ScopedThreadIdentity::WriteCapabilities(const Capabilities& capabilities) {
 }
 
 absl::StatusOr<ScopedThreadIdentity> ScopedThreadIdentity::Enter(const Identity& identity) {
-  const uid_t previous_uid = CurrentFsUid();
-  const gid_t previous_gid = CurrentFsGid();
-  std::vector<gid_t> previous_groups = CurrentGroups();
+  const KnownIdentity& before = Current();
+  const uid_t previous_uid = before.uid;
+  const gid_t previous_gid = before.gid;
+  std::vector<gid_t> previous_groups = before.groups;
 
   // Groups and gid first: changing fsuid away from 0 drops the filesystem capabilities, though
   // not CAP_SETGID, but the order keeps every step valid on its own.
   const std::vector<gid_t> groups(identity.groups.begin(), identity.groups.end());
-  if (!SetGroups(groups)) {
+  if (!ChangeGroups(groups)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "cannot take the caller's groups (", std::strerror(errno), "): nfsd needs root for this"));
   }
-  if (SetFsGid(identity.gid) != identity.gid || SetFsUid(identity.uid) != identity.uid) {
+  if (!ChangeFsGid(identity.gid) || !ChangeFsUid(identity.uid)) {
     // Undo whatever part took effect before reporting.
-    SetFsUid(previous_uid);
-    SetFsGid(previous_gid);
-    SetGroups(previous_groups);
+    ChangeFsUid(previous_uid);
+    ChangeFsGid(previous_gid);
+    ChangeGroups(previous_groups);
     return absl::PermissionDeniedError(absl::StrCat("cannot act as uid ", identity.uid, " gid ",
                                                     identity.gid, ": nfsd needs root for this"));
   }
@@ -107,8 +156,7 @@ ScopedThreadIdentity::~ScopedThreadIdentity() {
   // fsuid first: going back to root restores the capabilities the other two need.
   // The saved capabilities go back after fsuid 0, whose return restores the filesystem ones.
   const bool restored =
-      SetFsUid(previous_uid_) == previous_uid_ && SetFsGid(previous_gid_) == previous_gid_ &&
-      SetGroups(previous_groups_) &&
+      ChangeFsUid(previous_uid_) && ChangeFsGid(previous_gid_) && ChangeGroups(previous_groups_) &&
       (!previous_capabilities_.has_value() || WriteCapabilities(*previous_capabilities_));
   // A worker thread left with a client's identity would serve the next client as that one.
   NFSUITE_CHECK(restored, "could not restore the thread's filesystem identity");
