@@ -279,7 +279,6 @@ echo "nfsd (pid ${server_pid[ours]}) and ganesha (pid ${server_pid[ganesha]}) se
 readonly METRICS=(rate p50_us p99_us server_cpu_us_per_unit)
 declare -A samples=()    # "server setting workload metric" -> space-separated values
 declare -A rate_unit=()  # workload -> unit of its rate
-declare -A cpu_unit=()   # workload -> unit of its CPU figure
 workload_names=()
 started=$(date +%s)
 for setting in "${SETTINGS[@]}"; do
@@ -303,7 +302,6 @@ for setting in "${SETTINGS[@]}"; do
         if [[ -z ${rate_unit[$workload]:-} ]]; then
           workload_names+=("$workload")
           rate_unit[$workload]=$(result_field "$result" rate_unit)
-          cpu_unit[$workload]=$(result_field "$result" per_unit)
         fi
         for metric in "${METRICS[@]}"; do
           samples["$server $setting $workload $metric"]+=" $(result_field "$result" "$metric")"
@@ -325,26 +323,32 @@ echo "nfsuite nfsd vs nfs-ganesha $(dpkg-query -W -f='${Version}' nfs-ganesha 2>
 echo "median of $RUNS run(s) per server and setting; file $((FILE_SIZE / 1048576)) MiB," \
   "$FILES files, timed workloads ${SECONDS_TIMED} s; K = operations in flight, C = connections;" \
   "$(nproc) CPUs shared with other work; ${elapsed} s of runs"
-echo "rate: ops/s, MB/s or entries/s (higher is better); CPU: server CPU time per op, per MiB or" \
-  "per entry (lower is better)"
-printf '\n| %-11s | %-5s | %-9s | %10s | %10s | %11s | %9s | %9s | %9s | %7s | %7s |\n' \
-  workload K×C unit ours ganesha "ours/gan." "CPU ours" "CPU gan." "CPU o/g" "p50 o" "p50 g"
-printf '|%s|\n' "-------------|-------|-----------|------------|------------|-------------|-----------|-----------|-----------|---------|---------"
+echo "rate: ops/s, MB/s or entries/s (higher is better); CPU: µs of server CPU time per op, per MiB" \
+  "or per entry (lower is better); ratio: ours/ganesha"
+readonly ROW='| %-11s | %-5s | %-9s | %9s | %9s | %6s | %8s | %8s | %6s | %8s | %8s |\n'
+# shellcheck disable=SC2059  # ROW is the format
+printf "\n$ROW" workload KxC unit ours ganesha ratio "CPU ours" "CPU gan." ratio "p50 ours" "p50 gan."
+printf '|%s|\n' "-------------|-------|-----------|-----------|-----------|--------|----------|----------|--------|----------|----------"
+# Rates and latencies to the unit, CPU times to 0.1 µs.
+whole() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
+tenth() { awk -v v="$1" 'BEGIN { printf "%.1f", v }'; }
 for setting in "${SETTINGS[@]}"; do
   for workload in "${workload_names[@]}"; do
     ours=$(med ours "$setting" "$workload" rate)
     theirs=$(med ganesha "$setting" "$workload" rate)
     cpu_ours=$(med ours "$setting" "$workload" server_cpu_us_per_unit)
     cpu_theirs=$(med ganesha "$setting" "$workload" server_cpu_us_per_unit)
-    printf '| %-11s | %-5s | %-9s | %10s | %10s | %11s | %9s | %9s | %9s | %7s | %7s |\n' \
-      "$workload" "${setting/x/×}" "${rate_unit[$workload]}" "$ours" "$theirs" \
-      "$(ratio "$ours" "$theirs")" "$cpu_ours" "$cpu_theirs" "$(ratio "$cpu_ours" "$cpu_theirs")" \
-      "$(med ours "$setting" "$workload" p50_us)" "$(med ganesha "$setting" "$workload" p50_us)"
+    # shellcheck disable=SC2059  # ROW is the format
+    printf "$ROW" "$workload" "$setting" "${rate_unit[$workload]}" "$(whole "$ours")" \
+      "$(whole "$theirs")" "$(ratio "$ours" "$theirs")" "$(tenth "$cpu_ours")" \
+      "$(tenth "$cpu_theirs")" "$(ratio "$cpu_ours" "$cpu_theirs")" \
+      "$(whole "$(med ours "$setting" "$workload" p50_us)")" \
+      "$(whole "$(med ganesha "$setting" "$workload" p50_us)")"
   done
 done
 echo
-echo "CPU columns: µs of server CPU per ${cpu_unit[write]:-MiB} for write/read, per entry for" \
-  "readdirplus, per operation otherwise; p50 in µs (per READDIRPLUS call for readdirplus)"
+echo "CPU: per MiB for write/read, per entry for readdirplus, per operation otherwise;" \
+  "p50 in µs (per READDIRPLUS call for readdirplus)"
 echo "server RSS: nfsd ${rss_idle[ours]} KiB idle, ${rss_end[ours]} KiB after the runs;" \
   "ganesha ${rss_idle[ganesha]} KiB idle, ${rss_end[ganesha]} KiB after"
 # (g) The EXIT trap stops every daemon by pid, unmounts the tmpfs and removes the work directory.
