@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
                  "TCP connections held at once; at the limit the longest-idle one is closed")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  app.add_option("--max-connections-per-client", config.max_connections_per_client,
+                 "TCP connections one client address may hold; more are refused")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   int idle_seconds = 300;
   app.add_option("--idle-timeout", idle_seconds, "seconds before an idle connection is closed")
       ->check(CLI::Range(1, 86400))

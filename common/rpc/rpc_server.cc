@@ -186,19 +186,28 @@ void RpcServer::Accept(const Listener& listener) {
       if (errno != EAGAIN) Logf(LogLevel::kWarning, "accept: %s", std::strerror(errno));
       return;
     }
-    if (connections_.size() >= options_.max_connections && !EvictOldestIdle()) {
+    const SocketAddress peer =
+        SocketAddress::FromSockaddr(reinterpret_cast<sockaddr*>(&peer_storage), peer_length);
+    const std::string client = peer.HostString();
+    const auto held = connections_per_client_.find(client);
+    const bool client_full = held != connections_per_client_.end() &&
+                             held->second >= options_.max_connections_per_client;
+    if (client_full) {
+      Logf(LogLevel::kDebug, "refusing a connection from %s: it already holds %zu", client,
+           held->second);
+    }
+    if (client_full || (connections_.size() >= options_.max_connections && !EvictOldestIdle())) {
       close(fd);
       absl::MutexLock lock(&counters_mu_);
       ++counters_.connections_refused;
       continue;
     }
+    ++connections_per_client_[client];
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     const uint64_t id = next_connection_id_++;
-    auto connection = std::make_shared<Connection>(
-        id, fd,
-        SocketAddress::FromSockaddr(reinterpret_cast<sockaddr*>(&peer_storage), peer_length),
-        LocalAddressOf(fd), options_.max_record_size);
+    auto connection =
+        std::make_shared<Connection>(id, fd, peer, LocalAddressOf(fd), options_.max_record_size);
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u64 = id;
@@ -363,6 +372,10 @@ void RpcServer::CloseConnection(uint64_t id) {
     connection.closed = true;
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, connection.fd, nullptr);
     shutdown(connection.fd, SHUT_RDWR);
+  }
+  const auto of_client = connections_per_client_.find(it->second->peer.HostString());
+  if (of_client != connections_per_client_.end() && --of_client->second == 0) {
+    connections_per_client_.erase(of_client);
   }
   connections_.erase(it);
   absl::MutexLock lock(&counters_mu_);

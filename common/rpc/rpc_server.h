@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct ServerOptions {
   // At the limit, the least recently active idle connection is closed to admit a new one, so
   // idle connections cannot lock new clients out; with none idle the new one is refused.
   size_t max_connections = 1024;
+  // Connections one client address may hold at once; more are refused, so that one client
+  // cannot take the whole of max_connections from the others.
+  size_t max_connections_per_client = 256;
   absl::Duration idle_timeout = absl::Minutes(6);
   // Calls of one connection being processed at once; past it the connection is not read.
   size_t max_in_flight_per_connection = 32;
@@ -112,6 +116,7 @@ class RpcServer final {
 
   // Connections are owned by the loop thread's table; workers hold references while they run.
   absl::flat_hash_map<uint64_t, std::shared_ptr<Connection>> connections_;  // loop thread only
+  absl::flat_hash_map<std::string, size_t> connections_per_client_;         // loop thread only
   uint64_t next_connection_id_ = 1;                                         // loop thread only
   std::atomic<size_t> udp_queued_{0};
 

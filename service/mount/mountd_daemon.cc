@@ -92,6 +92,7 @@ absl::Status RunMountd(const MountdConfig& config) {
   options.listeners = *std::move(listeners);
   options.max_record_size = 64 * 1024;  // MOUNT calls carry at most a 1024-byte path
   options.max_connections = config.max_connections;
+  options.max_connections_per_client = config.max_connections_per_client;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
   // After the last Register: MNT, UMNT and EXPORT calls and refusals of every version.

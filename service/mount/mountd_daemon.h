@@ -23,6 +23,7 @@ struct MountdConfig {
   uint16_t portmapper_port = 111;  // on 127.0.0.1
   size_t worker_threads = 2;
   size_t max_connections = 1024;
+  size_t max_connections_per_client = 256;
   absl::Duration idle_timeout = absl::Minutes(5);
   // How often mountd checks that the portmapper still lists it, and registers again if not.
   absl::Duration registration_check_interval = absl::Seconds(5);

@@ -117,6 +117,7 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   options.listeners = *std::move(listeners);
   options.max_record_size = Nfs3Service::kMaxTransfer + 64 * 1024;
   options.max_connections = config.max_connections;
+  options.max_connections_per_client = config.max_connections_per_client;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
   // After the last Register: every program version served gets its statistics slots.

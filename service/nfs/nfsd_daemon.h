@@ -19,6 +19,7 @@ struct NfsdConfig {
   uint16_t portmapper_port = 111;
   size_t worker_threads = 8;
   size_t max_connections = 1024;
+  size_t max_connections_per_client = 256;
   absl::Duration idle_timeout = absl::Minutes(6);
   // How long nfsd waits at start for mountd's export table before it serves anyway (with the
   // table kept from its last run, or none), so that clients do not see STALE just after a start.

@@ -30,6 +30,7 @@ absl::StatusOr<rpc::ServerOptions> ServerOptionsFor(const PortmapdConfig& config
   options.listeners = *std::move(listeners);
   options.max_record_size = config.max_record_size;
   options.max_connections = config.max_connections;
+  options.max_connections_per_client = config.max_connections_per_client;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
   return options;

@@ -16,6 +16,7 @@ struct PortmapdConfig {
   std::string run_dir = "/run/nfsuite";
   size_t max_record_size = 128 * 1024;
   size_t max_connections = 1024;
+  size_t max_connections_per_client = 256;
   absl::Duration idle_timeout = absl::Minutes(5);
   size_t worker_threads = 2;
   // How often registrations of dead daemons are looked for and removed.

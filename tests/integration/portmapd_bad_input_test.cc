@@ -22,6 +22,9 @@ namespace {
 
 namespace pm = rpc::portmap;
 const absl::Duration kTimeout = absl::Seconds(5);
+// Floods come from four client addresses (each under the per-client connection limit), so that
+// they test the server's overall bounds while rpcinfo, from 127.0.0.1, checks it still serves.
+constexpr const char* kFloodSources[] = {"127.0.0.10", "127.0.0.11", "127.0.0.12", "127.0.0.13"};
 
 class PortmapdBadInputTest : public PortmapdTest {
  protected:
@@ -42,9 +45,16 @@ class PortmapdBadInputTest : public PortmapdTest {
     EXPECT_LE(growth, max_growth_kib) << "resident memory grew by " << growth << " KiB";
   }
 
-  // A plain blocking TCP connection to port 111.
-  static int ConnectRaw() {
+  // A plain blocking TCP connection to port 111, from `source` (a loopback address) if given.
+  static int ConnectRaw(const char* source = nullptr) {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (source != nullptr) {
+      const rpc::SocketAddress local = *rpc::SocketAddress::Parse(source, 0);
+      if (bind(fd, local.sockaddr_ptr(), local.length()) != 0) {
+        close(fd);
+        return -1;
+      }
+    }
     const rpc::SocketAddress server = rpc::SocketAddress::Loopback4(111);
     if (connect(fd, server.sockaddr_ptr(), server.length()) != 0) {
       close(fd);
@@ -199,7 +209,7 @@ TEST_F(PortmapdBadInputTest, ClaimedRecordLengthsAllocateNothingUntilTheBytesArr
   // Allocation by claimed length would take 50 MB.
   std::vector<int> fds;
   for (int i = 0; i < 500; ++i) {
-    const int fd = ConnectRaw();
+    const int fd = ConnectRaw(kFloodSources[i % 4]);
     ASSERT_GE(fd, 0);
     SendAll(fd, {0x80, 0x01, 0x90, 0x00, 0, 0, 0, 1, 0, 0, 0, 0});
     fds.push_back(fd);
@@ -212,7 +222,7 @@ TEST_F(PortmapdBadInputTest, ClaimedRecordLengthsAllocateNothingUntilTheBytesArr
 TEST_F(PortmapdBadInputTest, AThousandIdleConnectionsDoNotLockClientsOut) {
   std::vector<int> fds;
   for (int i = 0; i < 1000; ++i) {
-    const int fd = ConnectRaw();
+    const int fd = ConnectRaw(kFloodSources[i % 4]);
     ASSERT_GE(fd, 0) << "connection " << i;
     fds.push_back(fd);
   }
@@ -324,6 +334,42 @@ TEST_F(PortmapdBadInputTest, ClientsSendingAByteAtATimeHoldNoWorker) {
     EXPECT_EQ(poll(&entry, 1, 5000), 1) << "a completed call got no reply";
     close(fd);
   }
+}
+
+TEST_F(PortmapdBadInputTest, OneClientCannotTakeEveryConnection) {
+  StopPortmapd();
+  StartPortmapd({"--max-connections-per-client", "5"});
+  std::vector<int> fds;
+  for (int i = 0; i < 5; ++i) {
+    const int fd = ConnectRaw();
+    ASSERT_GE(fd, 0);
+    fds.push_back(fd);
+  }
+  // The sixth from the same address is closed at once; the first five stay.
+  const int sixth = ConnectRaw();
+  ASSERT_GE(sixth, 0);  // the kernel completes the handshake before portmapd decides
+  EXPECT_TRUE(ClosedByServer(sixth, absl::Seconds(5)));
+  close(sixth);
+  EXPECT_FALSE(ClosedByServer(fds[0], absl::Milliseconds(200)));
+  EXPECT_EQ(TransportCounter("connections_refused"), "1");
+  // Another client address is served meanwhile.
+  absl::StatusOr<std::unique_ptr<rpc::RpcClient>> other = rpc::RpcClient::Connect(
+      rpc::Transport::kTcp, rpc::SocketAddress::Loopback4(111), kTimeout,
+      rpc::RpcClient::LocalEnd{*rpc::SocketAddress::Parse("127.0.0.2", 0), false});
+  ASSERT_TRUE(other.ok()) << other.status();
+  absl::StatusOr<rpc::RpcReply> reply =
+      (*other)->Call(pm::kProgram, pm::kPmapVersion, pm::pmap_proc::kNull, nullptr, kTimeout);
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  EXPECT_TRUE(reply->header.Succeeded());
+  // A closed connection gives its place back.
+  close(fds[0]);
+  fds.erase(fds.begin());
+  absl::SleepFor(absl::Milliseconds(100));
+  const int again = ConnectRaw();
+  ASSERT_GE(again, 0);
+  EXPECT_FALSE(ClosedByServer(again, absl::Milliseconds(300)));
+  close(again);
+  for (int fd : fds) close(fd);
 }
 
 }  // namespace
