@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "CLI/CLI.hpp"
+#include "daemon/connection_limit_flags.h"
 #include "service/portmap/portmap_daemon.h"
 
 int main(int argc, char** argv) {
@@ -20,14 +21,7 @@ int main(int argc, char** argv) {
                  "largest TCP record accepted; a larger one closes its connection")
       ->check(CLI::Range(1024, 16 * 1024 * 1024))
       ->capture_default_str();
-  app.add_option("--max-connections", config.max_connections,
-                 "TCP connections held at once; at the limit the longest-idle one is closed")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
-  app.add_option("--max-connections-per-client", config.max_connections_per_client,
-                 "TCP connections one client address may hold; more are refused")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
+  nfsuite::AddConnectionLimitFlags(app, config);
   int idle_seconds = 300;
   app.add_option("--idle-timeout", idle_seconds, "seconds before an idle connection is closed")
       ->check(CLI::Range(1, 86400))

@@ -5,6 +5,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/time/time.h"
+#include "daemon/connection_limit_flags.h"
 #include "service/storage/posix_backend.h"
 
 namespace nfsuite {
@@ -28,14 +29,7 @@ class RegisteredDaemonFlags {
     app.add_option("--portmapper-port", config.portmapper_port,
                    "port of the portmapper on 127.0.0.1 to register with")
         ->capture_default_str();
-    app.add_option("--max-connections", config.max_connections,
-                   "TCP connections held at once; at the limit the longest-idle one is closed")
-        ->check(CLI::Range(1, 1000000))
-        ->capture_default_str();
-    app.add_option("--max-connections-per-client", config.max_connections_per_client,
-                   "TCP connections one client address may hold; more are refused")
-        ->check(CLI::Range(1, 1000000))
-        ->capture_default_str();
+    AddConnectionLimitFlags(app, config);
     app.add_option("--workers", config.worker_threads, "worker threads")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();

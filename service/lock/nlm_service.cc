@@ -284,31 +284,28 @@ rpc::Void NlmService::TestMessage(const rpc::CallContext& context, const NlmTest
   return {};
 }
 
+void NlmService::SendResult(const rpc::CallContext& context, NlmProcedure answer,
+                            const NlmResult& result) {
+  CallBack(context, answer, [result](xdr::XdrEncoder& encoder) { EncodeResult(encoder, result); });
+}
+
 rpc::Void NlmService::LockMessage(const rpc::CallContext& context, const NlmLockArgs& args) {
-  const NlmResult result = Lock(context, args);
-  CallBack(context, NlmProcedure::kLockRes,
-           [result](xdr::XdrEncoder& encoder) { EncodeResult(encoder, result); });
+  SendResult(context, NlmProcedure::kLockRes, Lock(context, args));
   return {};
 }
 
 rpc::Void NlmService::CancelMessage(const rpc::CallContext& context, const NlmCancelArgs& args) {
-  const NlmResult result = Cancel(context, args);
-  CallBack(context, NlmProcedure::kCancelRes,
-           [result](xdr::XdrEncoder& encoder) { EncodeResult(encoder, result); });
+  SendResult(context, NlmProcedure::kCancelRes, Cancel(context, args));
   return {};
 }
 
 rpc::Void NlmService::UnlockMessage(const rpc::CallContext& context, const NlmUnlockArgs& args) {
-  const NlmResult result = Unlock(context, args);
-  CallBack(context, NlmProcedure::kUnlockRes,
-           [result](xdr::XdrEncoder& encoder) { EncodeResult(encoder, result); });
+  SendResult(context, NlmProcedure::kUnlockRes, Unlock(context, args));
   return {};
 }
 
 rpc::Void NlmService::GrantedMessage(const rpc::CallContext& context, const NlmTestArgs& args) {
-  const NlmResult result = Granted(context, args);
-  CallBack(context, NlmProcedure::kGrantedRes,
-           [result](xdr::XdrEncoder& encoder) { EncodeResult(encoder, result); });
+  SendResult(context, NlmProcedure::kGrantedRes, Granted(context, args));
   return {};
 }
 

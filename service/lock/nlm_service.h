@@ -66,6 +66,8 @@ class NlmService {
   // transport as `context`), in the background; only a failure to deliver is logged.
   void CallBack(const rpc::CallContext& context, NlmProcedure procedure,
                 rpc::ArgumentEncoder encode);
+  // An nlm_res answer of a *_MSG procedure, as the `answer` call (LOCK_RES, ...).
+  void SendResult(const rpc::CallContext& context, NlmProcedure answer, const NlmResult& result);
 
   nfs::HandleResolver resolver_;
   LockManager& locks_;
