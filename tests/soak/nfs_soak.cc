@@ -318,6 +318,14 @@ int Run(const Options& options) {
   }
   for (std::thread& thread : threads) thread.join();
   clients.clear();  // unmounted: what the daemons hold now is theirs
+  // The servers see the clients' connections close a moment later: wait for that (bounded).
+  for (int i = 0; i < 50; ++i) {
+    const bool settled = std::all_of(watched.begin(), watched.end(), [](const Watched& w) {
+      return Sample(w.pid).fds <= w.samples.front().fds;
+    });
+    if (settled) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
 
   bool grew = false;
   std::printf("\n%-9s %12s %12s %12s %10s %10s\n", "daemon", "rss start", "rss warm", "rss end",
