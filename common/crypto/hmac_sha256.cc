@@ -88,8 +88,10 @@ Sha256Digest Sha256::Finish() {
   const uint64_t total_bits = total_bytes_ * 8;
   const uint8_t marker = 0x80;
   Update({&marker, 1});
-  const uint8_t zero = 0;
-  while (buffered_ != kBlockSize - 8) Update({&zero, 1});
+  // Zeros in one piece (up to a block), not one byte at a time.
+  static constexpr std::array<uint8_t, kBlockSize> kZeros{};
+  const size_t zeros = (kBlockSize - 8 + kBlockSize - buffered_) % kBlockSize;
+  Update({kZeros.data(), zeros});
   uint8_t length[8];
   for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(total_bits >> (56 - 8 * i));
   Update(length);
@@ -103,7 +105,7 @@ Sha256Digest Sha256::Finish() {
   return digest;
 }
 
-Sha256Digest HmacSha256(absl::Span<const uint8_t> key, absl::Span<const uint8_t> message) {
+HmacSha256Key::HmacSha256Key(absl::Span<const uint8_t> key) {
   // RFC 2104: keys longer than a block are hashed first; then H((K ^ opad) || H((K ^ ipad) || m)).
   std::array<uint8_t, kBlockSize> block_key{};
   if (key.size() > kBlockSize) {
@@ -120,14 +122,21 @@ Sha256Digest HmacSha256(absl::Span<const uint8_t> key, absl::Span<const uint8_t>
     inner_pad[i] = block_key[i] ^ 0x36;
     outer_pad[i] = block_key[i] ^ 0x5c;
   }
-  Sha256 inner;
-  inner.Update(inner_pad);
+  inner_.Update(inner_pad);
+  outer_.Update(outer_pad);
+}
+
+Sha256Digest HmacSha256Key::Mac(absl::Span<const uint8_t> message) const {
+  Sha256 inner = inner_;
   inner.Update(message);
   const Sha256Digest inner_digest = inner.Finish();
-  Sha256 outer;
-  outer.Update(outer_pad);
+  Sha256 outer = outer_;
   outer.Update(inner_digest);
   return outer.Finish();
+}
+
+Sha256Digest HmacSha256(absl::Span<const uint8_t> key, absl::Span<const uint8_t> message) {
+  return HmacSha256Key(key).Mac(message);
 }
 
 bool ConstantTimeEqual(absl::Span<const uint8_t> a, absl::Span<const uint8_t> b) {

@@ -28,7 +28,7 @@ absl::StatusOr<std::vector<uint8_t>> FileHandleCodec::Encode(const HandleContent
                                  static_cast<uint8_t>(contents.export_id >> 8),
                                  static_cast<uint8_t>(contents.export_id)};
   handle.insert(handle.end(), contents.object.begin(), contents.object.end());
-  const crypto::Sha256Digest mac = crypto::HmacSha256(key_.bytes(), handle);
+  const crypto::Sha256Digest mac = mac_key_.Mac(handle);
   handle.insert(handle.end(), mac.begin(), mac.begin() + kMacSize);
   if (max_size == kNfs2HandleSize) handle.resize(kNfs2HandleSize, 0);
   return handle;
@@ -50,7 +50,7 @@ std::variant<HandleContents, HandleError> FileHandleCodec::Decode(
     return HandleError::kBadHandle;
   }
   const absl::Span<const uint8_t> signed_part = handle.subspan(0, kHeaderSize + object_size);
-  const crypto::Sha256Digest expected = crypto::HmacSha256(key_.bytes(), signed_part);
+  const crypto::Sha256Digest expected = mac_key_.Mac(signed_part);
   if (!crypto::ConstantTimeEqual(absl::MakeConstSpan(expected.data(), kMacSize),
                                  handle.subspan(kHeaderSize + object_size, kMacSize))) {
     return HandleError::kStale;

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "common/crypto/hmac_sha256.h"
 #include "common/nfs/handle_key.h"
 
 namespace nfsuite::nfs {
@@ -46,7 +47,7 @@ class FileHandleCodec {
     return handle_size - kHeaderSize - kMacSize;
   }
 
-  explicit FileHandleCodec(HandleKey key) : key_(key) {}
+  explicit FileHandleCodec(HandleKey key) : key_(key), mac_key_(key_.bytes()) {}
 
   // The handle for `contents` in at most `max_size` bytes (kNfs3MaxHandleSize, or
   // kNfs2HandleSize for the fixed v2 form, which is padded to exactly 32 bytes).
@@ -58,6 +59,7 @@ class FileHandleCodec {
 
  private:
   HandleKey key_;
+  crypto::HmacSha256Key mac_key_;  // key_, ready to MAC (every request checks a handle)
 };
 
 }  // namespace nfsuite::nfs
