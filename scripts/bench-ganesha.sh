@@ -99,23 +99,14 @@ readonly DAEMON_NAMES=(ganesha nfsd mountd portmapd-ganesha portmapd-ours)
 
 cleanup() {
   local status=$? name namespace
-  set +e
-  trap - EXIT INT TERM HUP
-  ((status > 128)) && echo "$BENCH_SCRIPT: stopped by signal $((status - 128)); cleaning up" >&2
+  begin_cleanup "$status"
   for name in "${DAEMON_NAMES[@]}"; do stop_daemon "$name"; done
   for namespace in "${created_namespaces[@]}"; do ip netns delete "$namespace"; done
-  if ((tmpfs_mounted)); then
-    # Only a tmpfs that is no longer mounted is removed, so nothing is deleted through it.
-    umount "$export_dir" && tmpfs_mounted=0
-  fi
-  if [[ -n $export_dir ]] && ((tmpfs_mounted == 0)); then rmdir "$export_dir"; fi
+  remove_tmpfs "$export_dir" "$tmpfs_mounted"
   [[ -n $work_dir ]] && rm -rf "$work_dir"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+trap_exits
 
 work_dir=$(mktemp -d /tmp/nfsuite-bench-ganesha.XXXXXX)
 export_dir=$(mktemp -d /tmp/nfsuite-bench-ganesha-export.XXXXXX)

@@ -59,3 +59,30 @@ result_field() { tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"; }
 
 # The median of the numbers given (the lower middle one of an even count).
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# The start of every script's `cleanup` (its EXIT trap), given the exit status: no more traps,
+# no exit on errors while undoing, and a word when a signal is the reason.
+begin_cleanup() {
+  set +e
+  trap - EXIT INT TERM HUP
+  (($1 > 128)) && echo "$BENCH_SCRIPT: stopped by signal $(($1 - 128)); cleaning up" >&2
+  return 0
+}
+
+# Runs the script's `cleanup` function on every exit, INT, TERM and HUP included (as exits with
+# the usual status, so that the EXIT trap runs once).
+trap_exits() {
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  trap 'exit 129' HUP
+}
+
+# Unmounts the tmpfs at `dir` when `mounted` is 1, then removes `dir` only if nothing is mounted
+# there any more, so nothing is ever deleted through the mount. False if it stays mounted.
+remove_tmpfs() {
+  local dir=$1 mounted=$2
+  [[ -n $dir ]] || return 0
+  if ((mounted)); then umount "$dir" || return 1; fi
+  rmdir "$dir"
+}

@@ -84,18 +84,13 @@ declare -A daemon_comms=() # name -> what /proc/PID/comm must say once it runs
 
 cleanup() {
   local status=$? name namespace
-  set +e
-  trap - EXIT INT TERM HUP
-  ((status > 128)) && echo "bench-portmap.sh: stopped by signal $((status - 128)); cleaning up" >&2
+  begin_cleanup "$status"
   for name in "${!daemon_pids[@]}"; do stop_daemon "$name"; done
   for namespace in "${created_namespaces[@]}"; do ip netns delete "$namespace"; done
   [[ -n $work_dir ]] && rm -rf "$work_dir"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+trap_exits
 
 work_dir=$(mktemp -d /tmp/nfsuite-bench-portmap.XXXXXX)
 

@@ -72,23 +72,14 @@ stop_daemons() {
 
 cleanup() {
   local status=$?
-  set +e
-  trap - EXIT INT TERM HUP
-  ((status > 128)) && echo "bench-readdir.sh: stopped by signal $((status - 128)); cleaning up" >&2
+  begin_cleanup "$status"
   stop_daemons
   ((namespace_created)) && ip netns delete "$NAMESPACE"
-  if ((tmpfs_mounted)); then
-    # Only a tmpfs that is no longer mounted is removed, so nothing is deleted through it.
-    umount "$tmpfs_dir" && tmpfs_mounted=0
-  fi
-  if [[ -n $tmpfs_dir ]] && ((tmpfs_mounted == 0)); then rmdir "$tmpfs_dir"; fi
+  remove_tmpfs "$tmpfs_dir" "$tmpfs_mounted"
   [[ -n $work_dir ]] && rm -rf "$work_dir"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+trap_exits
 
 work_dir=$(mktemp -d /tmp/nfsuite-bench-readdir.XXXXXX)
 tmpfs_dir=$(mktemp -d /tmp/nfsuite-bench-readdir-export.XXXXXX)

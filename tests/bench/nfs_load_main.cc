@@ -145,8 +145,9 @@ class Runner {
 
  private:
   Connection& first() { return *connections_.front(); }
-  absl::StatusOr<std::string> MakeDirectory(const std::string& parent, const std::string& name);
-  absl::StatusOr<std::string> CreateFile(const std::string& dir, const std::string& name);
+  // MKDIR (mode 0755) or CREATE (GUARDED, 0644) of `name` in `parent`: the new handle.
+  absl::StatusOr<std::string> MakeObject(const std::string& parent, const std::string& name,
+                                         bool directory);
   absl::Status RemoveName(const std::string& dir, const std::string& name, bool directory);
 
   // Runs one phase; prints its RESULT line when `report` (a preparation phase is not reported).
@@ -177,53 +178,46 @@ absl::Status RpcFailure(int rpc_status, const char* procedure) {
   return absl::UnavailableError(absl::StrCat(procedure, ": RPC failed"));
 }
 
-absl::StatusOr<std::string> Runner::MakeDirectory(const std::string& parent,
-                                                  const std::string& name) {
-  std::string handle;
-  absl::Status status = first().Call(
-      [&](RpcCallback callback, void* private_data) {
-        MKDIR3args args{};
-        args.where.dir.data.data_len = static_cast<u_int>(parent.size());
-        args.where.dir.data.data_val = const_cast<char*>(parent.data());
-        args.where.name = const_cast<char*>(name.c_str());
-        args.attributes.mode.set_it = 1;
-        args.attributes.mode.set_mode3_u.mode = 0755;
-        return rpc_nfs3_mkdir_async(first().rpc(), callback, &args, private_data);
-      },
-      [&](int rpc_status, void* reply) {
-        if (absl::Status s = RpcFailure(rpc_status, "MKDIR"); !s.ok()) return s;
-        const auto* res = static_cast<MKDIR3res*>(reply);
-        if (absl::Status s = NfsStatus("MKDIR", res->status); !s.ok()) return s;
-        const post_op_fh3& obj = res->MKDIR3res_u.resok.obj;
-        if (!obj.handle_follows) return absl::InternalError("MKDIR gave no handle");
-        handle.assign(obj.post_op_fh3_u.handle.data.data_val,
-                      obj.post_op_fh3_u.handle.data.data_len);
-        return absl::OkStatus();
-      },
-      kSetupTimeoutSeconds);
-  if (!status.ok()) return status;
-  return handle;
+// The arguments that name `name` in the directory of handle `dir` (both must outlive the call's
+// queueing).
+diropargs3 DirOp(const std::string& dir, const std::string& name) {
+  diropargs3 where{};
+  where.dir.data.data_len = static_cast<u_int>(dir.size());
+  where.dir.data.data_val = const_cast<char*>(dir.data());
+  where.name = const_cast<char*>(name.c_str());
+  return where;
 }
 
-absl::StatusOr<std::string> Runner::CreateFile(const std::string& dir, const std::string& name) {
+absl::StatusOr<std::string> Runner::MakeObject(const std::string& parent, const std::string& name,
+                                               bool directory) {
+  const char* procedure = directory ? "MKDIR" : "CREATE";
   std::string handle;
   absl::Status status = first().Call(
       [&](RpcCallback callback, void* private_data) {
+        if (directory) {
+          MKDIR3args args{};
+          args.where = DirOp(parent, name);
+          args.attributes.mode.set_it = 1;
+          args.attributes.mode.set_mode3_u.mode = 0755;
+          return rpc_nfs3_mkdir_async(first().rpc(), callback, &args, private_data);
+        }
         CREATE3args args{};
-        args.where.dir.data.data_len = static_cast<u_int>(dir.size());
-        args.where.dir.data.data_val = const_cast<char*>(dir.data());
-        args.where.name = const_cast<char*>(name.c_str());
+        args.where = DirOp(parent, name);
         args.how.mode = GUARDED;
         args.how.createhow3_u.obj_attributes.mode.set_it = 1;
         args.how.createhow3_u.obj_attributes.mode.set_mode3_u.mode = 0644;
         return rpc_nfs3_create_async(first().rpc(), callback, &args, private_data);
       },
       [&](int rpc_status, void* reply) {
-        if (absl::Status s = RpcFailure(rpc_status, "CREATE"); !s.ok()) return s;
-        const auto* res = static_cast<CREATE3res*>(reply);
-        if (absl::Status s = NfsStatus("CREATE", res->status); !s.ok()) return s;
-        const post_op_fh3& obj = res->CREATE3res_u.resok.obj;
-        if (!obj.handle_follows) return absl::InternalError("CREATE gave no handle");
+        if (absl::Status s = RpcFailure(rpc_status, procedure); !s.ok()) return s;
+        // MKDIR3res and CREATE3res both start with the status; their resok with the handle.
+        const int nfs_status = *static_cast<const nfsstat3*>(reply);
+        if (absl::Status s = NfsStatus(procedure, nfs_status); !s.ok()) return s;
+        const post_op_fh3& obj = directory
+                                     ? static_cast<MKDIR3res*>(reply)->MKDIR3res_u.resok.obj
+                                     : static_cast<CREATE3res*>(reply)->CREATE3res_u.resok.obj;
+        if (!obj.handle_follows)
+          return absl::InternalError(absl::StrCat(procedure, " gave no handle"));
         handle.assign(obj.post_op_fh3_u.handle.data.data_val,
                       obj.post_op_fh3_u.handle.data.data_len);
         return absl::OkStatus();
@@ -236,10 +230,7 @@ absl::StatusOr<std::string> Runner::CreateFile(const std::string& dir, const std
 absl::Status Runner::RemoveName(const std::string& dir, const std::string& name, bool directory) {
   return first().Call(
       [&](RpcCallback callback, void* private_data) {
-        diropargs3 object{};
-        object.dir.data.data_len = static_cast<u_int>(dir.size());
-        object.dir.data.data_val = const_cast<char*>(dir.data());
-        object.name = const_cast<char*>(name.c_str());
+        const diropargs3 object = DirOp(dir, name);
         if (directory) {
           RMDIR3args args{object};
           return rpc_nfs3_rmdir_async(first().rpc(), callback, &args, private_data);
@@ -258,15 +249,15 @@ absl::Status Runner::RemoveName(const std::string& dir, const std::string& name,
 
 absl::Status Runner::SetUp() {
   work_name_ = absl::StrCat("nfs_load-", getpid(), "-", NowNanos() % 1'000'000'000);
-  absl::StatusOr<std::string> dir = MakeDirectory(first().root_handle(), work_name_);
+  absl::StatusOr<std::string> dir = MakeObject(first().root_handle(), work_name_, true);
   if (!dir.ok()) return dir.status();
   work_dir_ = *dir;
   for (auto [name, handle] : {std::pair{"meta", &meta_dir_}, std::pair{"small", &small_dir_}}) {
-    absl::StatusOr<std::string> sub = MakeDirectory(work_dir_, name);
+    absl::StatusOr<std::string> sub = MakeObject(work_dir_, name, true);
     if (!sub.ok()) return sub.status();
     *handle = *sub;
   }
-  absl::StatusOr<std::string> file = CreateFile(work_dir_, "seq");
+  absl::StatusOr<std::string> file = MakeObject(work_dir_, "seq", false);
   if (!file.ok()) return file.status();
   seq_file_ = *file;
   return absl::OkStatus();
