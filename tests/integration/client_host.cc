@@ -34,6 +34,19 @@ std::string ClientHost::WhyUnavailable() {
   if (RunCommand({"ip", "-V"}, absl::Seconds(10)).exit_code != 0) {
     return "client hosts need `ip` (iproute2) to make network namespaces";
   }
+  // Entering a namespace (`ip -n`) remounts /sys in a private mount namespace, which fails where
+  // / is not a mount point (a chroot such as a fresh-root check): probe once, with a namespace of
+  // our own that is always deleted.
+  const std::string probe = absl::StrCat("nfsuite-probe-", getpid());
+  const CommandResult added = RunCommand({"ip", "netns", "add", probe}, absl::Seconds(10));
+  if (added.exit_code != 0) return "cannot make a network namespace: " + added.output;
+  const CommandResult entered =
+      RunCommand({"ip", "-n", probe, "link", "set", "lo", "up"}, absl::Seconds(10));
+  RunCommand({"ip", "netns", "delete", probe}, absl::Seconds(10));
+  if (entered.exit_code != 0) {
+    return "network namespaces cannot be entered here (`ip -n` failed: " + entered.output +
+           "), as in a chroot whose / is not a mount point";
+  }
   return "";
 }
 
