@@ -27,7 +27,7 @@
 //
 // Locks are the kernel's open-file-description (OFD) locks: each owner gets its own descriptor
 // of each file it locks, so owners exclude one another exactly as the kernel decides, and local
-// processes' fcntl/flock... locks on the server's files exclude NFS clients and the other way
+// processes' fcntl and lockf locks on the server's files exclude NFS clients and the other way
 // round. The manager mirrors what each owner holds (to count locks and to name a conflicting
 // holder) and closes an owner's descriptor when it holds nothing on the file any more.
 //
