@@ -89,6 +89,7 @@ rpc::Credentials Sys(uint32_t uid, uint32_t gid) {
 struct DurabilityLog {
   std::vector<storage::Stability> writes;
   int commits = 0;
+  int fail_writes_with = 0;  // an errno every Write fails with (a full disk, a quota), or 0
 };
 
 class DurabilityRecordingBackend : public storage::ForwardingBackend {
@@ -102,6 +103,7 @@ class DurabilityRecordingBackend : public storage::ForwardingBackend {
                                                       absl::Span<const uint8_t> data,
                                                       storage::Stability stability) override {
     log_->writes.push_back(stability);
+    if (log_->fail_writes_with != 0) return storage::Errno{log_->fail_writes_with};
     return ForwardingBackend::Write(who, file, offset, data, stability);
   }
   storage::StorageStatus Commit(const storage::Identity& who, const storage::ObjectId& file,
@@ -480,6 +482,26 @@ TEST_F(Nfs3ExportEnforcementTest, UnderSyncWritesAreAsStableAsAskedAndCommitFlus
                                                                  storage::Stability::kUnstable}));
   EXPECT_EQ(Commit(sync_client, file).status, Nfsstat3::kOk);
   EXPECT_EQ(durability_.commits, 1);
+}
+
+// A quota-capable filesystem cannot be mounted on every test machine: the storage's EDQUOT (and
+// ENOSPC) is injected, as the filesystem would return it.
+TEST_F(Nfs3ExportEnforcementTest, QuotaAndFullDiskErrorsReachTheClientAndNothingIsWritten) {
+  const NfsFh3 root = RootOf(kRwId);
+  const Caller client{"127.0.0.3", 4000, Sys(1000, 1000)};
+  ASSERT_EQ(Create(client, root, "f").status, Nfsstat3::kOk);
+  const NfsFh3 file = HandleOf(client, root, "f");
+  ASSERT_EQ(Write(client, file, "kept", StableHow::kFileSync).status, Nfsstat3::kOk);
+  durability_.fail_writes_with = EDQUOT;
+  const WriteRes over_quota = Write(client, file, "LOST", StableHow::kFileSync);
+  EXPECT_EQ(over_quota.status, Nfsstat3::kDquot);
+  durability_.fail_writes_with = ENOSPC;
+  EXPECT_EQ(Write(client, file, "LOST", StableHow::kUnstable).status, Nfsstat3::kNoSpc);
+  EXPECT_EQ(ReadFile(base_ + "/rw/f"), "kept");
+  // The server goes on: the next write, with room again, succeeds.
+  durability_.fail_writes_with = 0;
+  ASSERT_EQ(Write(client, file, "again", StableHow::kFileSync).status, Nfsstat3::kOk);
+  EXPECT_EQ(ReadFile(base_ + "/rw/f"), "again");
 }
 
 TEST_F(Nfs3ExportEnforcementTest, UnderAsyncWritesClaimWhatWasAskedWithoutFlushing) {
