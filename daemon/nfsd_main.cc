@@ -34,6 +34,10 @@ int main(int argc, char** argv) {
                  "the GRANTED callback before it is released")
       ->check(CLI::Range(1.0, 3600.0))
       ->capture_default_str();
+  app.add_option("--reply-cache-entries", config.reply_cache_entries,
+                 "replies kept to answer retransmitted non-idempotent calls")
+      ->check(CLI::Range(16, 1000000))
+      ->capture_default_str();
   app.add_option("--nsm-name", config.nsm_name,
                  "the name this server gives in its reboot notifications (default: host name)");
   CLI11_PARSE(app, argc, argv);

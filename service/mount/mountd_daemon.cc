@@ -93,6 +93,8 @@ absl::Status RunMountd(const MountdConfig& config) {
   options.max_record_size = 64 * 1024;  // MOUNT calls carry at most a 1024-byte path
   options.max_connections = config.max_connections;
   options.max_connections_per_client = config.max_connections_per_client;
+  options.max_in_flight_per_connection = config.max_in_flight_per_connection;
+  options.max_pending_output = config.max_pending_output;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
   // After the last Register: MNT, UMNT and EXPORT calls and refusals of every version.

@@ -24,6 +24,8 @@ struct MountdConfig {
   size_t worker_threads = 2;
   size_t max_connections = 1024;
   size_t max_connections_per_client = 256;
+  size_t max_in_flight_per_connection = 32;
+  size_t max_pending_output = 8 * 1024 * 1024;
   absl::Duration idle_timeout = absl::Minutes(5);
   // How often mountd checks that the portmapper still lists it, and registers again if not.
   absl::Duration registration_check_interval = absl::Seconds(5);

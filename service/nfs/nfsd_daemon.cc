@@ -92,7 +92,9 @@ absl::Status RunNfsd(const NfsdConfig& config) {
          kept == 0 ? "nothing" : absl::StrCat("the ", kept, " kept export(s)"));
   }
 
-  rpc::DuplicateRequestCache reply_cache({});
+  rpc::DuplicateRequestCache::Options cache_options;
+  cache_options.max_entries = config.reply_cache_entries;
+  rpc::DuplicateRequestCache reply_cache(cache_options);
   rpc::Dispatcher dispatcher(&reply_cache);
   Nfs3Service service(exports, handles, config.udp_transfer_size);
   dispatcher.Register(service.Version3());
@@ -118,6 +120,8 @@ absl::Status RunNfsd(const NfsdConfig& config) {
   options.max_record_size = Nfs3Service::kMaxTransfer + 64 * 1024;
   options.max_connections = config.max_connections;
   options.max_connections_per_client = config.max_connections_per_client;
+  options.max_in_flight_per_connection = config.max_in_flight_per_connection;
+  options.max_pending_output = config.max_pending_output;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
   // After the last Register: every program version served gets its statistics slots.

@@ -20,6 +20,9 @@ struct NfsdConfig {
   size_t worker_threads = 8;
   size_t max_connections = 1024;
   size_t max_connections_per_client = 256;
+  size_t max_in_flight_per_connection = 32;
+  size_t max_pending_output = 8 * 1024 * 1024;
+  size_t reply_cache_entries = 4096;  // replies kept for retransmissions (4 KiB at most each)
   absl::Duration idle_timeout = absl::Minutes(6);
   // How long nfsd waits at start for mountd's export table before it serves anyway (with the
   // table kept from its last run, or none), so that clients do not see STALE just after a start.

@@ -31,6 +31,8 @@ absl::StatusOr<rpc::ServerOptions> ServerOptionsFor(const PortmapdConfig& config
   options.max_record_size = config.max_record_size;
   options.max_connections = config.max_connections;
   options.max_connections_per_client = config.max_connections_per_client;
+  options.max_in_flight_per_connection = config.max_in_flight_per_connection;
+  options.max_pending_output = config.max_pending_output;
   options.idle_timeout = config.idle_timeout;
   options.worker_threads = config.worker_threads;
   return options;

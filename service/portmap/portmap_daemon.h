@@ -17,6 +17,8 @@ struct PortmapdConfig {
   size_t max_record_size = 128 * 1024;
   size_t max_connections = 1024;
   size_t max_connections_per_client = 256;
+  size_t max_in_flight_per_connection = 32;
+  size_t max_pending_output = 8 * 1024 * 1024;
   absl::Duration idle_timeout = absl::Minutes(5);
   size_t worker_threads = 2;
   // How often registrations of dead daemons are looked for and removed.
