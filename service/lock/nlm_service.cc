@@ -94,6 +94,16 @@ std::variant<NlmService::Target, NlmStatus> NlmService::Resolve(const rpc::CallC
   return Target{std::move(request), std::move(file)};
 }
 
+std::variant<NlmService::LockTarget, NlmStatus> NlmService::ResolveLock(
+    const rpc::CallContext& context, const NlmLock& lock) const {
+  // A range fcntl cannot lock is refused before the handle is looked at.
+  const std::optional<ByteRange> range = RangeFromNlm(lock.offset, lock.length);
+  if (!range.has_value()) return NlmStatus::kFileTooBig;
+  auto target = Resolve(context, lock.fh);
+  if (const NlmStatus* error = std::get_if<NlmStatus>(&target)) return *error;
+  return LockTarget{std::get<Target>(std::move(target)), *range};
+}
+
 namespace {
 
 FileOpener OpenerFor(const nfs::RequestTarget& target) {
@@ -110,14 +120,12 @@ NlmTestResult NlmService::Test(const rpc::CallContext& context, const NlmTestArg
     return result;
   };
   if (grace_.InGrace()) return answer(NlmStatus::kDeniedGracePeriod);
-  const std::optional<ByteRange> range = RangeFromNlm(args.lock.offset, args.lock.length);
-  if (!range.has_value()) return answer(NlmStatus::kFileTooBig);
-  auto target = Resolve(context, args.lock.fh);
-  if (const NlmStatus* error = std::get_if<NlmStatus>(&target)) return answer(*error);
-  const Target& resolved = std::get<Target>(target);
-  const TestOutcome outcome =
-      locks_.Test({resolved.file, OwnerOf(context, args.lock), *range, args.exclusive},
-                  OpenerFor(resolved.request));
+  auto found = ResolveLock(context, args.lock);
+  if (const NlmStatus* error = std::get_if<NlmStatus>(&found)) return answer(*error);
+  const LockTarget& resolved = std::get<LockTarget>(found);
+  const TestOutcome outcome = locks_.Test(
+      {resolved.target.file, OwnerOf(context, args.lock), resolved.range, args.exclusive},
+      OpenerFor(resolved.target.request));
   result.holder = outcome.holder;
   LogRequest(context, "TEST", args.lock, args.exclusive, outcome.status);
   return answer(outcome.status);
@@ -126,12 +134,10 @@ NlmTestResult NlmService::Test(const rpc::CallContext& context, const NlmTestArg
 NlmStatus NlmService::DoLock(const rpc::CallContext& context, const NlmLockArgs& args,
                              bool monitored) {
   if (grace_.InGrace() && !args.reclaim) return NlmStatus::kDeniedGracePeriod;
-  const std::optional<ByteRange> range = RangeFromNlm(args.lock.offset, args.lock.length);
-  if (!range.has_value()) return NlmStatus::kFileTooBig;
-  auto target = Resolve(context, args.lock.fh);
-  if (const NlmStatus* error = std::get_if<NlmStatus>(&target)) return *error;
-  const Target& resolved = std::get<Target>(target);
-  if (args.exclusive && resolved.request.read_only()) return NlmStatus::kReadOnlyFs;
+  auto found = ResolveLock(context, args.lock);
+  if (const NlmStatus* error = std::get_if<NlmStatus>(&found)) return *error;
+  const LockTarget& resolved = std::get<LockTarget>(found);
+  if (args.exclusive && resolved.target.request.read_only()) return NlmStatus::kReadOnlyFs;
   const LockOwner owner = OwnerOf(context, args.lock);
   // On disk before the answer: a host holding a lock is always one to notify after a crash.
   if (monitored) {
@@ -147,8 +153,8 @@ NlmStatus NlmService::DoLock(const rpc::CallContext& context, const NlmLockArgs&
     notice->client = CallerNlm(context);
     notice->granted = NlmTestArgs{args.cookie, args.exclusive, args.lock};
   }
-  return locks_.Lock({resolved.file, owner, *range, args.exclusive}, OpenerFor(resolved.request),
-                     std::move(notice));
+  return locks_.Lock({resolved.target.file, owner, resolved.range, args.exclusive},
+                     OpenerFor(resolved.target.request), std::move(notice));
 }
 
 NlmResult NlmService::Lock(const rpc::CallContext& context, const NlmLockArgs& args) {
@@ -169,41 +175,27 @@ NlmResult NlmService::NonMonitoredLock(const rpc::CallContext& context, const Nl
 }
 
 NlmResult NlmService::Cancel(const rpc::CallContext& context, const NlmCancelArgs& args) {
-  NlmResult result{args.cookie, NlmStatus::kGranted};
-  const std::optional<ByteRange> range = RangeFromNlm(args.lock.offset, args.lock.length);
-  if (!range.has_value()) {
-    result.status = Wire(context, NlmStatus::kFileTooBig);
-    return result;
+  auto found = ResolveLock(context, args.lock);
+  if (const NlmStatus* error = std::get_if<NlmStatus>(&found)) {
+    return NlmResult{args.cookie, Wire(context, *error)};
   }
-  auto target = Resolve(context, args.lock.fh);
-  if (const NlmStatus* error = std::get_if<NlmStatus>(&target)) {
-    result.status = Wire(context, *error);
-    return result;
-  }
+  const LockTarget& resolved = std::get<LockTarget>(found);
   const NlmStatus status = locks_.Cancel(
-      {std::get<Target>(target).file, OwnerOf(context, args.lock), *range, args.exclusive});
+      {resolved.target.file, OwnerOf(context, args.lock), resolved.range, args.exclusive});
   LogRequest(context, "CANCEL", args.lock, args.exclusive, status);
-  result.status = Wire(context, status);
-  return result;
+  return NlmResult{args.cookie, Wire(context, status)};
 }
 
 NlmResult NlmService::Unlock(const rpc::CallContext& context, const NlmUnlockArgs& args) {
-  NlmResult result{args.cookie, NlmStatus::kGranted};
-  const std::optional<ByteRange> range = RangeFromNlm(args.lock.offset, args.lock.length);
-  if (!range.has_value()) {
-    result.status = Wire(context, NlmStatus::kFileTooBig);
-    return result;
+  auto found = ResolveLock(context, args.lock);
+  if (const NlmStatus* error = std::get_if<NlmStatus>(&found)) {
+    return NlmResult{args.cookie, Wire(context, *error)};
   }
-  auto target = Resolve(context, args.lock.fh);
-  if (const NlmStatus* error = std::get_if<NlmStatus>(&target)) {
-    result.status = Wire(context, *error);
-    return result;
-  }
+  const LockTarget& resolved = std::get<LockTarget>(found);
   const NlmStatus status =
-      locks_.Unlock(std::get<Target>(target).file, OwnerOf(context, args.lock), *range);
+      locks_.Unlock(resolved.target.file, OwnerOf(context, args.lock), resolved.range);
   LogRequest(context, "UNLOCK", args.lock, false, status);
-  result.status = Wire(context, status);
-  return result;
+  return NlmResult{args.cookie, Wire(context, status)};
 }
 
 NlmResult NlmService::Granted(const rpc::CallContext& context, const NlmTestArgs& args) {

@@ -61,6 +61,13 @@ class NlmService {
     LockedFileId file;
   };
   std::variant<Target, NlmStatus> Resolve(const rpc::CallContext& context, const Netobj& fh) const;
+  // A lock request's file and range: FBIG for a range fcntl cannot lock, then Resolve's answer.
+  struct LockTarget {
+    Target target;
+    ByteRange range;
+  };
+  std::variant<LockTarget, NlmStatus> ResolveLock(const rpc::CallContext& context,
+                                                  const NlmLock& lock) const;
   NlmStatus DoLock(const rpc::CallContext& context, const NlmLockArgs& args, bool monitored);
   // Sends `encode`d arguments as NLM `procedure` to the caller's NLM service (same version and
   // transport as `context`), in the background; only a failure to deliver is logged.
