@@ -86,3 +86,32 @@ remove_tmpfs() {
   if ((mounted)); then umount "$dir" || return 1; fi
   rmdir "$dir"
 }
+
+# Starts one daemon inside the network namespace $NAMESPACE, its output in $work_dir/NAME.log; `ip netns exec` execs, so $! is the daemon itself.
+start_daemon() {
+  local name=$1 program=$2
+  shift 2
+  ip netns exec "$NAMESPACE" "$program" "$@" </dev/null >"$work_dir/$name.log" 2>&1 &
+  daemon_pids[$name]=$!
+}
+
+# Waits until `rpcinfo -p` inside $NAMESPACE lists `program` (every daemon of DAEMON_NAMES started
+# must live), at most READY_TRIES tenths of a second.
+wait_for_program() {
+  local program=$1 tries name
+  for ((tries = 0; tries < READY_TRIES; tries++)); do
+    for name in "${DAEMON_NAMES[@]}"; do
+      [[ -n ${daemon_pids[$name]:-} ]] || continue
+      if ! kill -0 "${daemon_pids[$name]}" 2>/dev/null; then
+        cat "$work_dir/$name.log" >&2
+        die "$name exited while starting"
+      fi
+    done
+    if ip netns exec "$NAMESPACE" timeout 2 rpcinfo -p 127.0.0.1 2>/dev/null |
+      awk -v p="$program" '$1 == p { found = 1 } END { exit !found }'; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "program $program not registered within $((READY_TRIES / 10)) s"
+}

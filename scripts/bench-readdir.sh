@@ -121,34 +121,6 @@ os.close(dir_fd)
 ' "$dir" "$count" || die "filling $dir with $count files failed"
 }
 
-# Starts one daemon inside the namespace; `ip netns exec` execs, so $! is the daemon itself.
-start_daemon() {
-  local name=$1 program=$2
-  shift 2
-  ip netns exec "$NAMESPACE" "$program" "$@" </dev/null >"$work_dir/$name.log" 2>&1 &
-  daemon_pids[$name]=$!
-}
-
-# Waits until `rpcinfo -p` inside the namespace lists `program` (every started daemon must live).
-wait_for_program() {
-  local program=$1 tries name
-  for ((tries = 0; tries < READY_TRIES; tries++)); do
-    for name in "${DAEMON_NAMES[@]}"; do
-      [[ -n ${daemon_pids[$name]:-} ]] || continue
-      if ! kill -0 "${daemon_pids[$name]}" 2>/dev/null; then
-        cat "$work_dir/$name.log" >&2
-        die "$name exited while starting"
-      fi
-    done
-    if ip netns exec "$NAMESPACE" timeout 2 rpcinfo -p 127.0.0.1 2>/dev/null |
-      awk -v p="$program" '$1 == p { found = 1 } END { exit !found }'; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  die "program $program not registered within $((READY_TRIES / 10)) s"
-}
-
 # --- (c) One listing per size. --------------------------------------------------------------------
 declare -A results=()  # size -> RESULT line
 for size in "${SIZES[@]}"; do

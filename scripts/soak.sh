@@ -39,19 +39,14 @@ readonly DAEMON_NAMES=(nfsd mountd portmapd) # stop order: clients of the portma
 
 cleanup() {
   local status=$? name
-  set +e
-  trap - EXIT INT TERM HUP
+  begin_cleanup "$status"
   for name in "${DAEMON_NAMES[@]}"; do stop_daemon "$name"; done
   ((namespace_created)) && ip netns delete "$NAMESPACE"
-  ((tmpfs_mounted)) && umount "$export_dir" && tmpfs_mounted=0
-  [[ -n $export_dir ]] && ((tmpfs_mounted == 0)) && rmdir "$export_dir"
+  remove_tmpfs "$export_dir" "$tmpfs_mounted"
   [[ -n $work_dir ]] && rm -rf "$work_dir"
   exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+trap_exits
 
 work_dir=$(mktemp -d /tmp/nfsuite-soak.XXXXXX)
 export_dir=$(mktemp -d /tmp/nfsuite-soak-export.XXXXXX)
@@ -64,37 +59,17 @@ ip netns exec "$NAMESPACE" ip link set lo up
 mount -t tmpfs -o size=1G,mode=0777 nfsuite-soak "$export_dir"
 tmpfs_mounted=1
 
-start_daemon() {
-  local name=$1
-  shift
-  ip netns exec "$NAMESPACE" "$BUILD_DIR/daemon/$name" "$@" </dev/null >"$work_dir/$name.log" 2>&1 &
-  daemon_pids[$name]=$!
-}
-
-# Waits until `program` is registered inside the namespace, and every started daemon lives.
-wait_for_program() {
-  local program=$1 tries name
-  for ((tries = 0; tries < READY_TRIES; tries++)); do
-    for name in "${!daemon_pids[@]}"; do
-      [[ -z ${daemon_pids[$name]} ]] || kill -0 "${daemon_pids[$name]}" 2>/dev/null ||
-        { cat "$work_dir/$name.log" >&2; die "$name exited while starting"; }
-    done
-    ip netns exec "$NAMESPACE" timeout 2 rpcinfo -p 127.0.0.1 2>/dev/null |
-      awk -v p="$program" '$1 == p { found = 1 } END { exit !found }' && return 0
-    sleep 0.1
-  done
-  die "program $program not registered within $((READY_TRIES / 10)) s"
-}
-
 state=$work_dir/state
 mkdir -p "$state/pm" "$state/pm-run" "$state/nfs" "$state/nfs-run"
-start_daemon portmapd --state-dir "$state/pm" --run-dir "$state/pm-run" --log-level warning
-wait_for_program 100000
-start_daemon mountd --export "$export_dir" --listen 127.0.0.1 --state-dir "$state/nfs" \
-  --run-dir "$state/nfs-run" --log-level warning
-wait_for_program 100005
-start_daemon nfsd --listen 127.0.0.1 --state-dir "$state/nfs" --run-dir "$state/nfs-run" \
+readonly DAEMONS=$BUILD_DIR/daemon
+start_daemon portmapd "$DAEMONS/portmapd" --state-dir "$state/pm" --run-dir "$state/pm-run" \
   --log-level warning
+wait_for_program 100000
+start_daemon mountd "$DAEMONS/mountd" --export "$export_dir" --listen 127.0.0.1 \
+  --state-dir "$state/nfs" --run-dir "$state/nfs-run" --log-level warning
+wait_for_program 100005
+start_daemon nfsd "$DAEMONS/nfsd" --listen 127.0.0.1 --state-dir "$state/nfs" \
+  --run-dir "$state/nfs-run" --log-level warning
 wait_for_program 100021
 
 echo "soak: $CLIENTS clients for $SECONDS_TO_RUN s against $export_dir (namespace $NAMESPACE)"
